@@ -1,0 +1,51 @@
+"""Policies: LLM over HTTP, random, scripted solvers and task baselines (``agentbench_gym.baselines``)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import gymnasium as gym
+
+from agentbench_gym.baselines.random_policy import RandomPolicy
+from agentbench_gym.policy import Policy
+
+# Task baselines by name -> "module:Class" (constructed with seed=...).
+TASK_BASELINES: dict[str, str] = {
+    "aquawar-baseline1": "agentbench_gym.baselines.aquawar:AquawarBaseline1Policy",
+    "aquawar-baseline2": "agentbench_gym.baselines.aquawar:AquawarBaseline2Policy",
+}
+
+
+def _load(entry_point: str) -> Any:
+    module, _, name = entry_point.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def make_policy(spec: str, env: gym.Env | None = None, *, seed: int | None = None, **kwargs: Any) -> Policy:
+    """Build a policy from its name.
+
+    Args:
+        spec: ``"scripted"`` (the task's oracle, needs ``env``), ``"random"``, a task baseline
+            name from ``TASK_BASELINES``, or ``"openai:MODEL"`` (once the LLM policy is installed).
+        env: the env the policy will play; scripted solvers read its ground truth.
+        seed: seed for policies that draw random numbers.
+        **kwargs: passed to the policy's constructor.
+    """
+    if spec == "scripted":
+        if env is None:
+            raise ValueError("the scripted policy needs the env it plays (make_policy('scripted', env))")
+        oracle = getattr(env.unwrapped, "oracle", "")
+        if not oracle:
+            raise ValueError(f"{type(env.unwrapped).__name__} has no scripted solver")
+        return _load(oracle)(env.unwrapped, **kwargs)
+    if spec == "random":
+        templates = getattr(env.unwrapped, "reply_examples", ()) if env is not None else ()
+        return RandomPolicy(seed=seed, templates=templates, **kwargs)
+    if spec in TASK_BASELINES:
+        return _load(TASK_BASELINES[spec])(seed=seed, **kwargs)
+    known = ["scripted", "random", *TASK_BASELINES]
+    raise ValueError(f"unknown policy {spec!r}; known: {', '.join(known)}")
+
+
+__all__ = ["TASK_BASELINES", "RandomPolicy", "make_policy"]
