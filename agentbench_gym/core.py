@@ -314,6 +314,15 @@ class AgentBenchEnv(gym.Env[str, str]):
         return info
 
     @classmethod
+    def backend_status(cls) -> dict[str, str | None]:
+        """Each backend name -> None when it works on this machine, else how to enable it.
+
+        Used by ``agentbench-gym doctor``; tasks with optional backends override it (it must be
+        quick and must not start services).
+        """
+        return {name: None for name in cls.backends} or {"builtin": None}
+
+    @classmethod
     def task_metrics(cls, episodes: Sequence[Mapping[str, Any]]) -> dict[str, float]:
         """Aggregate scored episodes (dicts with ``score`` and ``metrics``) into task metrics.
 
