@@ -6,8 +6,8 @@ import importlib
 from typing import Any
 
 import gymnasium as gym
-
 from agentbench_gym.baselines.random_policy import RandomPolicy
+
 from agentbench_gym.policy import Policy
 
 # Task baselines by name -> "module:Class" (constructed with seed=...; the class's `task`

@@ -13,9 +13,9 @@ import statistics
 import time
 
 import gymnasium as gym
+from agentbench_gym.baselines import make_policy
 
 import agentbench_gym
-from agentbench_gym.baselines import make_policy
 
 
 def percentile(values: list[float], q: float) -> float:

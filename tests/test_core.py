@@ -47,7 +47,7 @@ def test_right_answer_completes_with_score_as_last_reward():
     env.reset(options={"sample": 0})
     obs, reward, terminated, truncated, info = env.step("GUESS: b")
     assert (reward, terminated, truncated, info["outcome"]) == (0.0, False, False, Outcome.RUNNING)
-    obs, reward, terminated, truncated, info = env.step("ANSWER: apple")
+    _obs, reward, terminated, truncated, info = env.step("ANSWER: apple")
     assert (reward, terminated, truncated) == (1.0, True, False)
     assert info["outcome"] is Outcome.COMPLETED and info["score"] == 1.0 and info["metrics"] == {"right": True}
     assert info["turn"] == 2
@@ -65,7 +65,7 @@ def test_turn_limit_truncates_with_task_limit():
     env.reset(options={"sample": 0})
     for guess in "abc":
         assert not env.step(f"GUESS: {guess}")[2]
-    _, reward, terminated, truncated, info = env.step("GUESS: d")
+    _, _reward, terminated, truncated, info = env.step("GUESS: d")
     assert (terminated, truncated, info["outcome"], info["score"], info["turn"]) == (
         False, True, Outcome.TASK_LIMIT, 0.0, 4)
 
@@ -89,7 +89,7 @@ def test_backend_exception_becomes_task_error_and_releases():
     env = GuessWordEnv()
     env.reset(options={"sample": 0})
     before = env.released
-    obs, reward, terminated, truncated, info = env.step("BOOM")
+    _obs, _reward, terminated, truncated, info = env.step("BOOM")
     assert info["outcome"] is Outcome.TASK_ERROR and truncated and not terminated
     assert "backend exploded" in info["error"] and info["score"] == 0.0
     assert env.released > before
