@@ -1,0 +1,336 @@
+"""The ALFWorld text engine: TextWorld's PDDL environment, as shipped or kept warm.
+
+Both engines play a tw-pddl game JSON with ALFWorld's own pieces: ``textworld.envs.pddl.PddlEnv``
+(Fast Downward's library under it) and ``AlfredDemangler(shuffle=False)`` for object names, the
+way AgentBench drives one game. Neither forks them.
+
+- ``ReferenceEngine`` is the engine as shipped: every ``start`` loads the game (PDDL -> SAS
+  translation, grammar parse) and every step re-derives the text of every admissible command.
+  About 1.2 s per reset and 0.14 s per step here; kept for the equivalence test and benchmark.
+- ``WarmEngine`` gives the same observations, admissible lists and outcomes, faster: the parts of
+  a game that never change (translated task, parsed grammar, demangled names, the opening text,
+  the facts of the initial state) are built once per process; a reset rewinds Fast Downward's
+  state registry to the initial state (``set_state_id``) instead of reloading the game; and the
+  text of a command is derived once per ground operator, then looked up (a command's text
+  depends only on its operator's arguments). Feedback is still derived by TextWorld's grammar
+  on the live state, and moves are applied by TextWorld's ``PddlState.apply``.
+
+Each engine owns one copy of Fast Downward's shared library (``fast_downward.load_lib`` copies
+it so that engines do not share global state); ``close`` unloads it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sys
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from agentbench_gym.envs.household.textgen import derive
+from agentbench_gym.errors import MissingExtra
+
+_TRANSLATE_LOCK = threading.RLock()  # fast_downward.pddl2sas swaps sys.argv/stdout and global options
+
+
+class EngineStep(NamedTuple):
+    """What the game answers: its feedback text, the admissible commands (sorted), and ``won``."""
+
+    feedback: str
+    admissible: tuple[str, ...]
+    won: bool
+
+
+@lru_cache(maxsize=1)
+def _modules() -> Any:
+    """Import the engine lazily; a missing extra raises ``MissingExtra('alfworld')``."""
+    try:
+        import fast_downward
+        import textworld
+        from alfworld.agents.environment.alfred_tw_env import AlfredDemangler
+        from textworld.envs.pddl import PddlEnv
+        from textworld.envs.pddl import logic as pddl_logic
+    except ImportError as exc:
+        raise MissingExtra("alfworld", "The household (ALFWorld) env", exc) from exc
+
+    class Modules:
+        pass
+
+    modules = Modules()
+    modules.textworld, modules.fast_downward = textworld, fast_downward
+    modules.PddlEnv, modules.AlfredDemangler, modules.pddl_logic = PddlEnv, AlfredDemangler, pddl_logic
+    modules.GameLogic = pddl_logic.GameLogic  # the original class, before any load swaps it
+    return modules
+
+
+def require_engine() -> None:
+    """Import the engine now; raises ``MissingExtra('alfworld')`` when it is not installed."""
+    _modules()
+
+
+def engine_available() -> str | None:
+    """None when the engine imports here, else the reason."""
+    try:
+        _modules()
+    except MissingExtra as exc:
+        return str(exc)
+    return None
+
+
+def _new_pddl_env(lib: Any = None) -> Any:
+    """``AlfredDemangler(shuffle=False)(PddlEnv(...))`` as AgentBench builds it (won + admissible)."""
+    m = _modules()
+    infos = m.textworld.EnvInfos(won=True, admissible_commands=True)
+    env = m.PddlEnv.__new__(m.PddlEnv)
+    m.textworld.Environment.__init__(env, infos)
+    # PddlEnv.__init__ only loads a private library copy; reuse ours when given.
+    env.downward_lib = lib if lib is not None else m.fast_downward.load_lib()
+    return m.AlfredDemangler(shuffle=False)(env)
+
+
+def _load(env: Any, game: Mapping[str, Any]) -> None:
+    argv = sys.argv[:]
+    with _TRANSLATE_LOCK:
+        try:
+            env.load(dict(game))
+        finally:
+            sys.argv[:] = argv  # pddl2sas overwrites sys.argv
+
+
+class ReferenceEngine:
+    """ALFWorld's engine as shipped (see the module docstring)."""
+
+    def __init__(self) -> None:
+        """Load a private copy of Fast Downward's library."""
+        self._env = _new_pddl_env()
+        self._closed = False
+
+    def start(self, key: str, game: Mapping[str, Any]) -> EngineStep:
+        """Load ``game`` and return its opening."""
+        _load(self._env, game)
+        return self._answer(self._env.reset())
+
+    def step(self, command: str) -> EngineStep:
+        """Send one command (anything not admissible answers ``Nothing happens.``)."""
+        state, _score, _done = self._env.step(command)
+        return self._answer(state)
+
+    def plan(self) -> list[str]:
+        """A winning command sequence from the current state, by Fast Downward (may be slow)."""
+        base = self._env.unwrapped
+        return list(base._pddl_state.replan(base._entity_infos))
+
+    def close(self) -> None:
+        """Unload the library copy (idempotent)."""
+        if not self._closed:
+            self._closed = True
+            _modules().fast_downward.close_lib(self._env.unwrapped.downward_lib)
+            self._env = None
+
+    @staticmethod
+    def _answer(state: Any) -> EngineStep:
+        return EngineStep(state.feedback, tuple(state["admissible_commands"]), bool(state["won"]))
+
+
+@dataclass
+class _WarmGame:
+    """The per-process, never-changing part of a game (shared by every engine of the process)."""
+
+    game: Mapping[str, Any]
+    logic: Any
+    task: Any
+    sas: str
+    sas_replan: str
+    actions: dict[str, Any]
+    name2type: dict[str, str]
+    fact_batches: list[list[Any]]
+    entity_infos: dict[str, Any]
+    names: dict[str, str]
+    intro: str
+    commands: dict[str, str]
+
+
+_WARM: OrderedDict[str, _WarmGame] = OrderedDict()
+_WARM_LOCK = threading.Lock()
+WARM_GAMES = 64
+"""How many games each process keeps warm (least recently used are dropped)."""
+
+
+def _recording_state_class() -> type:
+    """A ``PddlState`` that records the fact batches its constructor adds (to replay them)."""
+    base = _modules().pddl_logic.PddlState
+
+    class RecordingState(base):  # type: ignore[misc, valid-type]
+        def add_facts(self, props):
+            props = list(props)
+            self.__dict__.setdefault("_batches", []).append(props)
+            super().add_facts(props)
+
+    return RecordingState
+
+
+_TASK_RULE = re.compile(r'("task": \[\s*\{\s*"rhs": )("(?:[^"\\]|\\.)*")')
+_LOGICS: OrderedDict[tuple[str, str], Any] = OrderedDict()
+
+
+def _shared_logic(domain: str, grammar: str) -> Any:
+    """``GameLogic(domain, grammar)``, reusing the parse of games that differ only in their task text.
+
+    ALFWorld games of one release share domain and grammar except the ``task`` rule ("Your task
+    is to: ..."), and parsing the grammar costs ~0.9 s. The grammar is parsed once with a
+    placeholder task; each game gets a copy whose ``task`` rule is its own text, parsed alone.
+    """
+    m = _modules()
+    found = list(_TASK_RULE.finditer(grammar))
+    if len(found) != 1:
+        return m.GameLogic(domain, grammar)
+    match = found[0]
+    template = grammar[:match.start(2)] + '"TASK"' + grammar[match.end(2):]
+    base = _LOGICS.get((domain, template))
+    if base is None:
+        base = _LOGICS[(domain, template)] = m.GameLogic(domain, template)
+        while len(_LOGICS) > 8:
+            _LOGICS.popitem(last=False)
+    from textworld.envs.pddl.textgen import ContextSensitiveGrammar, ProductionRule, _parse_and_convert
+    from textworld.logic import TypeHierarchy
+
+    logic = copy.copy(base)
+    logic.types = TypeHierarchy()
+    logic.grammar = ContextSensitiveGrammar()
+    logic.grammar.update(base.grammar)
+    rhs = json.loads(match.group(2))
+    logic.grammar._rules["task"] = [ProductionRule("task", _parse_and_convert(rhs, rule_name="symbols"))]
+    return logic
+
+
+class WarmEngine:
+    """The same game play as ``ReferenceEngine``, with warm per-process caches (module docstring)."""
+
+    def __init__(self) -> None:
+        """Load a private copy of Fast Downward's library."""
+        self._lib = _modules().fast_downward.load_lib()
+        self._loaded: str | None = None  # the game whose SAS task the library holds
+        self._initial_id = -1
+        self._warm: _WarmGame | None = None
+        self._state: Any = None
+        self._actions: list[Any] = []
+        self._commands: list[str] = []
+        self._closed = False
+
+    # ------------------------------------------------------------------ public
+    def start(self, key: str, game: Mapping[str, Any]) -> EngineStep:
+        """Begin ``game`` (``key`` identifies it in the per-process cache) at its initial state."""
+        warm = self._warm_game(key, game)
+        lib = self._lib
+        if self._loaded != key:
+            lib.load_sas(warm.sas.encode("utf-8"))
+            lib.load_sas_replan(warm.sas_replan.encode("utf-8"))
+            self._loaded = key
+            self._initial_id = lib.get_state_id()
+        else:
+            lib.set_state_id(self._initial_id)
+        self._warm = warm
+        self._state = self._fresh_state(warm)
+        return EngineStep(warm.intro, self._gather(), bool(lib.check_goal()))
+
+    def step(self, command: str) -> EngineStep:
+        """Send one command (anything not admissible answers ``Nothing happens.``)."""
+        command = command.strip()
+        try:
+            action = self._actions[self._commands.index(command)]
+        except ValueError:
+            feedback = "Nothing happens."
+        else:
+            self._state.apply(action)
+            feedback = self._derive(action.feedback_rule, action.mapping)
+        return EngineStep(feedback, self._gather(), bool(self._lib.check_goal()))
+
+    def plan(self) -> list[str]:
+        """A winning command sequence from the current state, by Fast Downward (may be slow)."""
+        return list(self._state.replan(self._warm.entity_infos))
+
+    def close(self) -> None:
+        """Unload the library copy (idempotent)."""
+        if not self._closed:
+            self._closed = True
+            self._state = None
+            _modules().fast_downward.close_lib(self._lib)
+            self._lib = None
+
+    # ----------------------------------------------------------------- helpers
+    def _warm_game(self, key: str, game: Mapping[str, Any]) -> _WarmGame:
+        with _WARM_LOCK:
+            warm = _WARM.get(key)
+            if warm is not None:
+                _WARM.move_to_end(key)
+                return warm
+        warm = self._build(game)
+        self._loaded = key
+        self._initial_id = self._lib.get_state_id()
+        with _WARM_LOCK:
+            _WARM[key] = warm
+            while len(_WARM) > WARM_GAMES:
+                _WARM.popitem(last=False)
+        return warm
+
+    def _build(self, game: Mapping[str, Any]) -> _WarmGame:
+        """Load the game once the shipped way, keeping what a reset would recompute."""
+        m = _modules()
+        env = _new_pddl_env(self._lib)
+        base = env.unwrapped
+        with _TRANSLATE_LOCK:
+            # PddlEnv.load builds its state and logic through these names: record / reuse them.
+            state_class, logic_class = m.pddl_logic.PddlState, m.pddl_logic.GameLogic
+            m.pddl_logic.PddlState, m.pddl_logic.GameLogic = _recording_state_class(), _shared_logic
+            try:
+                _load(env, game)
+            finally:
+                m.pddl_logic.PddlState, m.pddl_logic.GameLogic = state_class, logic_class
+        state = base._pddl_state
+        infos = base._entity_infos
+        warm = _WarmGame(
+            game=game, logic=base._logic, task=state.task, sas=state.sas, sas_replan=state.sas_replan,
+            actions=state._actions, name2type=state.name2type, fact_batches=state.__dict__["_batches"],
+            entity_infos=infos, names={k: info.name for k, info in infos.items()}, intro="", commands={})
+        self._state = state
+        self._warm = warm
+        warm.intro = self._derive("#intro#", {})
+        return warm
+
+    def _fresh_state(self, warm: _WarmGame) -> Any:
+        """A ``PddlState`` equal to a freshly constructed one, without re-translating the PDDL."""
+        state = _modules().pddl_logic.PddlState.__new__(_modules().pddl_logic.PddlState)
+        state._facts, state._vars_by_name = defaultdict(set), {}
+        state._vars_by_type, state._var_counts = defaultdict(set), Counter()
+        state._logic, state.downward_lib, state.pddl_problem = warm.logic, self._lib, warm.game["pddl_problem"]
+        state.task, state.sas, state.sas_replan = warm.task, warm.sas, warm.sas_replan
+        state._actions, state.name2type = warm.actions, warm.name2type
+        for batch in warm.fact_batches:  # same order as the constructor: same sets, same iteration
+            state.add_facts(batch)
+        return state
+
+    def _derive(self, start: str, mapping: Mapping[Any, Any]) -> str:
+        infos = self._warm.entity_infos
+        variables = {ph.name: infos[var.name] for ph, var in mapping.items()}
+        return derive(self._warm.logic.grammar, start, self._state, infos, variables, mapping)
+
+    def _gather(self) -> tuple[str, ...]:
+        """Admissible commands of the current state; command texts come from the per-game cache."""
+        warm = self._warm
+        actions = self._state.all_applicable_actions()
+        operators = self._state._operators
+        commands = []
+        for action in actions:
+            name = operators[action.id].name
+            text = warm.commands.get(name)
+            if text is None:
+                action.command_template = self._derive(action.command_template, action.mapping)
+                text = warm.commands[name] = action.format_command(warm.names)
+            commands.append(text)
+        self._actions, self._commands = actions, commands
+        return tuple(sorted(set(commands)))
