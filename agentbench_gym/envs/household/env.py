@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -13,6 +14,8 @@ from agentbench_gym.envs.household.engine import ReferenceEngine, WarmEngine, en
 from agentbench_gym.envs.household.games import PHRASINGS, assemble
 from agentbench_gym.envs.household.parse import extract_action, snap_action
 from agentbench_gym.envs.household.scoring import episode_metrics, success_rates
+
+logger = logging.getLogger(__name__)
 
 INVALID_REPLY = 'Invalid action: the reply has no "ACTION:" followed by a command. The episode ends.'
 REPEATED_REPLY = "Invalid action: the same reply three times in a row. The episode ends."
@@ -133,7 +136,11 @@ class HouseholdEnv(AgentBenchEnv):
         key, game = self._game(sample)
         if self._engine is None:
             self._engine = WarmEngine() if self.backend == "warm" else ReferenceEngine()
-        first = self._engine.start(key, game)
+        try:
+            first = self._engine.start(key, game)
+        except Exception:
+            self._drop_engine()
+            raise
         self._admissible, self._command = first.admissible, None
         opening = "\n".join(first.feedback.split("\n\n")[1:])  # upstream drops the banner
         observation = prompts.TASK_HEADER + opening + available_actions(first.admissible)
@@ -148,7 +155,11 @@ class HouseholdEnv(AgentBenchEnv):
             failed = episode_metrics(sample, False, self._turn_count)
             return TurnResult(INVALID_REPLY, Outcome.INVALID_ACTION, 0.0, failed)
         self._command = snap_action(action, self._admissible)
-        result = self._engine.step(self._command)
+        try:
+            result = self._engine.step(self._command)
+        except Exception:
+            self._drop_engine()  # a failed engine is not reused: the re-run gets a fresh one
+            raise
         self._admissible = result.admissible
         observation = strip_arrival(result.feedback) + available_actions(result.admissible)
         self._observation_text = observation
@@ -178,9 +189,15 @@ class HouseholdEnv(AgentBenchEnv):
     def close(self) -> None:
         """End the episode and unload the engine's library copy."""
         super().close()
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None
+        self._drop_engine()
+
+    def _drop_engine(self) -> None:
+        engine, self._engine = self._engine, None
+        if engine is not None:
+            try:
+                engine.close()
+            except Exception:  # closing a broken engine must not hide the original failure
+                logger.exception("household: closing the engine failed")
 
     # ----------------------------------------------------------------- public
     def plan(self) -> list[str]:
