@@ -13,6 +13,7 @@ pytest.importorskip("alfworld", reason="needs the alfworld extra")
 
 from agentbench_gym.core import Outcome
 from agentbench_gym.envs.household import HouseholdEnv, prompts
+from agentbench_gym.envs.household.engine import pooled_libraries
 from agentbench_gym.envs.household.oracle import HouseholdOracle
 
 BATHROOM = "dev-006-pick_clean_then_place_in_recep-SoapBar-CounterTop-bathroom"
@@ -229,18 +230,22 @@ def test_bad_arguments_raise_at_construction():
 
 def _library_copies() -> int:
     with open("/proc/self/maps") as maps:
-        return len({line.split()[-2] if line.rstrip().endswith("(deleted)") else line.split()[-1]
-                    for line in maps if "libdownward.so" in line})
+        return len({line.split(maxsplit=5)[-1] for line in maps if "libdownward.so" in line})
 
 
-def test_close_unloads_the_library_copy_and_leaves_no_file():
+def test_close_returns_the_library_copy_and_leaves_no_file():
     pattern = os.path.join(tempfile.gettempdir(), "tmp*", "libdownward.so")
-    before_files, before_copies = set(glob.glob(pattern)), _library_copies()
-    env = gym.make("AgentBench/HH-v0")
-    env.reset(options={"sample": BATHROOM})
-    env.step("ACTION: look")
-    assert _library_copies() == before_copies + 1
-    env.close()
-    env.close()
-    assert _library_copies() == before_copies
+    before_files = set(glob.glob(pattern))
+    first = gym.make("AgentBench/HH-v0")
+    first.reset(options={"sample": BATHROOM})
+    first.step("ACTION: look")
+    first.close()
+    first.close()
+    pooled, copies = pooled_libraries(), _library_copies()
+    assert pooled >= 1
+    second = gym.make("AgentBench/HH-v0")
+    second.reset(options={"sample": BATHROOM})  # reuses the pooled copy: no new library is loaded
+    assert _library_copies() == copies and pooled_libraries() == pooled - 1
+    second.close()
+    assert pooled_libraries() == pooled
     assert set(glob.glob(pattern)) <= before_files

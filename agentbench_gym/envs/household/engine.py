@@ -15,8 +15,11 @@ way AgentBench drives one game. Neither forks them.
   depends only on its operator's arguments). Feedback is still derived by TextWorld's grammar
   on the live state, and moves are applied by TextWorld's ``PddlState.apply``.
 
-Each engine owns one copy of Fast Downward's shared library (``fast_downward.load_lib`` copies
-it so that engines do not share global state); ``close`` unloads it.
+Each engine holds one copy of Fast Downward's shared library (``fast_downward.load_lib`` copies
+it so that engines do not share global state). Copies are never unloaded: loading a fresh copy
+after another was unloaded (``fast_downward.close_lib``) crashes the process now and then inside
+the loader. ``close`` frees the copy's planning task and puts it in a per-process pool that the
+next engine takes from, so a process holds as many copies as it ever ran engines at once.
 """
 
 from __future__ import annotations
@@ -82,6 +85,30 @@ def engine_available() -> str | None:
     return None
 
 
+_POOL: list[Any] = []
+_POOL_LOCK = threading.Lock()
+
+
+def acquire_library() -> Any:
+    """A free copy of Fast Downward's library: from the pool, else a newly loaded one."""
+    with _POOL_LOCK:
+        if _POOL:
+            return _POOL.pop()
+    return _modules().fast_downward.load_lib()
+
+
+def release_library(lib: Any) -> None:
+    """Free the copy's task and state registry and return it to the pool."""
+    lib.cleanup()
+    with _POOL_LOCK:
+        _POOL.append(lib)
+
+
+def pooled_libraries() -> int:
+    """How many idle library copies the pool holds (for tests and the doctor)."""
+    return len(_POOL)
+
+
 def _new_pddl_env(lib: Any = None) -> Any:
     """``AlfredDemangler(shuffle=False)(PddlEnv(...))`` as AgentBench builds it (won + admissible)."""
     m = _modules()
@@ -89,7 +116,7 @@ def _new_pddl_env(lib: Any = None) -> Any:
     env = m.PddlEnv.__new__(m.PddlEnv)
     m.textworld.Environment.__init__(env, infos)
     # PddlEnv.__init__ only loads a private library copy; reuse ours when given.
-    env.downward_lib = lib if lib is not None else m.fast_downward.load_lib()
+    env.downward_lib = lib if lib is not None else acquire_library()
     return m.AlfredDemangler(shuffle=False)(env)
 
 
@@ -126,10 +153,10 @@ class ReferenceEngine:
         return list(base._pddl_state.replan(base._entity_infos))
 
     def close(self) -> None:
-        """Unload the library copy (idempotent)."""
+        """Return the library copy to the pool (idempotent)."""
         if not self._closed:
             self._closed = True
-            _modules().fast_downward.close_lib(self._env.unwrapped.downward_lib)
+            release_library(self._env.unwrapped.downward_lib)
             self._env = None
 
     @staticmethod
@@ -213,7 +240,7 @@ class WarmEngine:
 
     def __init__(self) -> None:
         """Load a private copy of Fast Downward's library."""
-        self._lib = _modules().fast_downward.load_lib()
+        self._lib = acquire_library()
         self._loaded: str | None = None  # the game whose SAS task the library holds
         self._initial_id = -1
         self._warm: _WarmGame | None = None
@@ -255,11 +282,11 @@ class WarmEngine:
         return list(self._state.replan(self._warm.entity_infos))
 
     def close(self) -> None:
-        """Unload the library copy (idempotent)."""
+        """Return the library copy to the pool (idempotent)."""
         if not self._closed:
             self._closed = True
             self._state = None
-            _modules().fast_downward.close_lib(self._lib)
+            release_library(self._lib)
             self._lib = None
 
     # ----------------------------------------------------------------- helpers
