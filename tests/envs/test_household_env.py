@@ -249,3 +249,46 @@ def test_close_returns_the_library_copy_and_leaves_no_file():
     second.close()
     assert pooled_libraries() == pooled
     assert set(glob.glob(pattern)) <= before_files
+
+
+def _oracle_trace(sample_id: str) -> list[str]:
+    env = HouseholdEnv()
+    oracle = HouseholdOracle(env)
+    try:
+        obs, info = env.reset(options={"sample": sample_id})
+        trace = [obs]
+        while True:
+            obs, reward, terminated, truncated, info = env.step(oracle.act(obs, info))
+            trace.append(obs)
+            if terminated or truncated:
+                return [*trace, str(info["outcome"])]
+    finally:
+        env.close()
+
+
+def test_envs_in_threads_play_as_they_do_alone():
+    from concurrent.futures import ThreadPoolExecutor
+
+    ids = [s.id for s in HouseholdEnv().samples if s.id.endswith(("bathroom", "bedroom"))][:4]
+    alone = [_oracle_trace(i) for i in ids]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(_oracle_trace, ids * 2))
+    assert together == alone * 2
+    assert all(trace[-1] == "completed" for trace in alone)
+
+
+@pytest.mark.slow
+def test_scripted_solver_wins_every_test_game():
+    env = HouseholdEnv(split="test")
+    oracle = HouseholdOracle(env)
+    try:
+        for index, sample in enumerate(env.samples):
+            oracle.reset()
+            obs, info = env.reset(options={"sample": index})
+            while True:
+                obs, reward, terminated, truncated, info = env.step(oracle.act(obs, info))
+                if terminated or truncated:
+                    break
+            assert info["outcome"] is Outcome.COMPLETED, sample.id
+    finally:
+        env.close()

@@ -121,12 +121,33 @@ def _new_pddl_env(lib: Any = None) -> Any:
 
 
 def _load(env: Any, game: Mapping[str, Any]) -> None:
-    argv = sys.argv[:]
+    argv = sys.argv
     with _TRANSLATE_LOCK:
         try:
             env.load(dict(game))
         finally:
-            sys.argv[:] = argv  # pddl2sas overwrites sys.argv
+            sys.argv = argv  # pddl2sas overwrites sys.argv
+
+
+def _translate_for_planner(game: Mapping[str, Any]) -> str:
+    """The planner's optimised SAS translation of a game (what ``PddlState`` keeps as ``sas_replan``)."""
+    argv = sys.argv
+    with _TRANSLATE_LOCK:
+        try:
+            return _modules().fast_downward.pddl2sas(game["pddl_domain"], game["pddl_problem"], optimize=True)[1]
+        finally:
+            sys.argv = argv
+
+
+def _without_planner_translation(translate: Any) -> Any:
+    """``pddl2sas`` that skips the planner's translation (half of a game's load; done on demand)."""
+
+    def pddl2sas(domain: str, problem: str, verbose: bool = False, optimize: bool = False) -> tuple[Any, str]:
+        if optimize:
+            return None, ""
+        return translate(domain, problem, verbose=verbose, optimize=optimize)
+
+    return pddl2sas
 
 
 class ReferenceEngine:
@@ -256,7 +277,6 @@ class WarmEngine:
         lib = self._lib
         if self._loaded != key:
             lib.load_sas(warm.sas.encode("utf-8"))
-            lib.load_sas_replan(warm.sas_replan.encode("utf-8"))
             self._loaded = key
             self._initial_id = lib.get_state_id()
         else:
@@ -279,7 +299,11 @@ class WarmEngine:
 
     def plan(self) -> list[str]:
         """A winning command sequence from the current state, by Fast Downward (may be slow)."""
-        return list(self._state.replan(self._warm.entity_infos))
+        warm = self._warm
+        if not warm.sas_replan:
+            warm.sas_replan = _translate_for_planner(warm.game)
+        self._lib.load_sas_replan(warm.sas_replan.encode("utf-8"))
+        return list(self._state.replan(warm.entity_infos))
 
     def close(self) -> None:
         """Return the library copy to the pool (idempotent)."""
@@ -313,11 +337,14 @@ class WarmEngine:
         with _TRANSLATE_LOCK:
             # PddlEnv.load builds its state and logic through these names: record / reuse them.
             state_class, logic_class = m.pddl_logic.PddlState, m.pddl_logic.GameLogic
+            translate = m.fast_downward.pddl2sas
             m.pddl_logic.PddlState, m.pddl_logic.GameLogic = _recording_state_class(), _shared_logic
+            m.fast_downward.pddl2sas = _without_planner_translation(translate)
             try:
                 _load(env, game)
             finally:
                 m.pddl_logic.PddlState, m.pddl_logic.GameLogic = state_class, logic_class
+                m.fast_downward.pddl2sas = translate
         state = base._pddl_state
         infos = base._entity_infos
         warm = _WarmGame(
