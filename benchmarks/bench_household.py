@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import multiprocessing
 import statistics
 import time
 from pathlib import Path
@@ -108,16 +109,33 @@ def measure_env(steps: int, seed: int = 0) -> dict[str, float]:
             step_times.append(dt)
             if terminated or truncated:
                 info = env.reset(options={"sample": index})[1]
-    base = rss_mb()
-    extra = [HouseholdEnv() for _ in range(4)]
-    for i, other in enumerate(extra):
-        other.reset(options={"sample": i})
-        other.step("ACTION: look")
-    per_env = (rss_mb() - base) / len(extra)
-    for other in extra:
-        other.close()
     env.close()
-    return {"env_reset": statistics.median(resets), "env_step": statistics.median(step_times), "per_env_mb": per_env}
+    return {"env_reset": statistics.median(resets), "env_step": statistics.median(step_times)}
+
+
+def measure_memory(extra: int = 4) -> dict[str, float]:
+    """In a fresh process: RSS of one env, per newly warmed game, and per extra concurrent env."""
+    start = rss_mb()
+    first = HouseholdEnv()
+    first.reset(options={"sample": 0})
+    one_env = rss_mb() - start
+    before = rss_mb()
+    for index in range(1, 1 + extra):  # warm more games in the same env
+        first.reset(options={"sample": index})
+    per_game = (rss_mb() - before) / extra
+    before = rss_mb()
+    others = [HouseholdEnv() for _ in range(extra)]
+    for index, other in enumerate(others):  # concurrent envs on games already warm
+        other.reset(options={"sample": 1 + index})
+        other.step("ACTION: look")
+    per_env = (rss_mb() - before) / extra
+    for other in [first, *others]:
+        other.close()
+    return {"one_env_mb": one_env, "per_game_mb": per_game, "per_env_mb": per_env}
+
+
+def _memory_in_child(queue) -> None:
+    queue.put(measure_memory())
 
 
 def main() -> None:
@@ -136,11 +154,19 @@ def main() -> None:
         print(f"| {name} | {r['shipped_reset'] * 1e3:.0f} ms | {r['shipped_step'] * 1e3:.1f} ms "
               f"| {r['warm_cold_reset'] * 1e3:.0f} ms | {r['warm_reset'] * 1e3:.2f} ms | {r['warm_step'] * 1e3:.2f} ms "
               f"| {r['shipped_step'] / r['warm_step']:.0f}x |")
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_memory_in_child, args=(queue,))
+    child.start()
+    memory = queue.get()
+    child.join()
     e = measure_env(args.steps)
     print()
     print(f"HouseholdEnv (warm, built-in dev): reset median {e['env_reset'] * 1e3:.2f} ms, "
-          f"step median {e['env_step'] * 1e3:.2f} ms (BLEU mapping and prompt included); "
-          f"each extra concurrent env adds {e['per_env_mb']:.1f} MB RSS.")
+          f"step median {e['env_step'] * 1e3:.2f} ms (BLEU mapping and prompt included).")
+    print(f"Memory (fresh process, built-in dev games): first env with one game {memory['one_env_mb']:.0f} MB "
+          f"(engine import included), each further warm game {memory['per_game_mb']:.1f} MB, "
+          f"each extra concurrent env {memory['per_env_mb']:.1f} MB RSS.")
 
 
 if __name__ == "__main__":

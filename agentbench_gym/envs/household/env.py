@@ -81,14 +81,23 @@ class HouseholdEnv(AgentBenchEnv):
 
     Backends:
         "warm" (default): ALFWorld's engine with per-process caches (a game is translated and
-        parsed once; resets rewind the planner's state; command texts are looked up), same
-        observations and outcomes as the engine as shipped. "reference": the engine as shipped
-        (reloads the game on every reset). Both need the extra ``alfworld``.
+        parsed once; resets rewind the planner's state; command texts are looked up; sentences
+        are derived by a copy-free evaluator of TextWorld's grammar), with the same
+        observations, admissible commands and outcomes as the engine as shipped (tested on
+        every dev game). "reference": the engine as shipped (reloads the game on every reset).
+        Both need the extra ``alfworld`` (``pip install 'agentbench-gym[alfworld]'``).
 
     Data:
-        Built-in: 20 dev and 50 test games of our own (``generate.py``), all six task types,
-        walkthroughs computed by the planner. Upstream: AgentBench's split lists and
-        ALFWorld's ``game.tw-pddl`` files (``data.py``).
+        Built-in: 20 dev and 50 test games of our own (``generate.py``; AgentBench's per-type
+        counts), all six task types, with walkthroughs computed by Fast Downward; the scripted
+        solver wins every one. They are PDDL problems for ALFWorld's own domain and grammar
+        (taken from the installed alfworld wheel), sampled from our room tables rather than
+        derived from ALFRED's AI2-THOR scenes: smaller rooms (9-19 receptacles and 11-23
+        objects), one location per receptacle, no sliced or nested objects, and our own
+        receptacle-content rules. Upstream: AgentBench's split lists (``dev.json``,
+        ``standard.json``, ...) and ALFWorld's ``game.tw-pddl`` files, found under
+        ``$ALFWORLD_DATA`` as alfworld does (``data.py``); ``split="valid_unseen"`` etc. walks an
+        ALFWorld data tree directly.
 
     Registered ids:
         ``AgentBench/HH-v0``.

@@ -11,8 +11,8 @@ are computed by the Fast Downward planner that ships with the engine, then repla
 engine to check that they win and that the goal does not hold at the start.
 
 How they differ from ALFWorld's (ALFRED-derived) games: scenes are sampled from these tables,
-not taken from AI2-THOR rooms, so they are smaller (about 9-16 receptacles and 10-22 objects
-against ALFRED's 13-40 and 20-70), have no positions beyond one location per receptacle, and no
+not taken from AI2-THOR rooms, so they are smaller (9-19 receptacles and 11-23 objects
+against 13-27 and 22-72 in AgentBench's games), have no positions beyond one location per receptacle, and no
 sliced, movable or nested receptacle objects; only the object types and receptacle types the
 domain needs are declared. Goal sentences follow ALFWorld's two templates per task type.
 """
