@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from agentbench_gym.envs.household import HouseholdEnv
-from agentbench_gym.envs.household.engine import ReferenceEngine, WarmEngine
+from agentbench_gym.envs.household.backends import ReferenceEngine, WarmEngine
 from agentbench_gym.envs.household.games import assemble
 
 

@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("alfworld", reason="needs the alfworld extra")
 
 from agentbench_gym.envs.household import HouseholdEnv
-from agentbench_gym.envs.household.engine import ReferenceEngine, WarmEngine
+from agentbench_gym.envs.household.backends import ReferenceEngine, WarmEngine
 from agentbench_gym.envs.household.games import assemble
 
 

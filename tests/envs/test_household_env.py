@@ -13,7 +13,7 @@ pytest.importorskip("alfworld", reason="needs the alfworld extra")
 
 from agentbench_gym.core import Outcome
 from agentbench_gym.envs.household import HouseholdEnv, prompts
-from agentbench_gym.envs.household.engine import pooled_libraries
+from agentbench_gym.envs.household.backends import pooled_libraries
 from agentbench_gym.envs.household.oracle import HouseholdOracle
 
 BATHROOM = "dev-006-pick_clean_then_place_in_recep-SoapBar-CounterTop-bathroom"

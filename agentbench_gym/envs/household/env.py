@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 from agentbench_gym.core import AgentBenchEnv, Message, Outcome, TurnResult
 from agentbench_gym.data import builtin_file
 from agentbench_gym.envs.household import prompts
+from agentbench_gym.envs.household.backends import ReferenceEngine, WarmEngine, engine_available, require_engine
 from agentbench_gym.envs.household.data import HouseholdSample, load_builtin, load_game, load_upstream
-from agentbench_gym.envs.household.engine import ReferenceEngine, WarmEngine, engine_available, require_engine
 from agentbench_gym.envs.household.games import PHRASINGS, assemble
 from agentbench_gym.envs.household.parse import extract_action, snap_action
 from agentbench_gym.envs.household.scoring import episode_metrics, success_rates

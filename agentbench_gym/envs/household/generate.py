@@ -204,7 +204,7 @@ def make_game(task_type: str, rng: np.random.Generator) -> dict:
 
 def solve(record: dict) -> list[str]:
     """A planner walkthrough that wins the game on the engine (raises when there is none)."""
-    from agentbench_gym.envs.household.engine import WarmEngine
+    from agentbench_gym.envs.household.backends import WarmEngine
 
     game = assemble(record, "agentbench")
     engine = WarmEngine()

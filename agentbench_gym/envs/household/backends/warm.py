@@ -1,25 +1,11 @@
-"""The ALFWorld text engine: TextWorld's PDDL environment, as shipped or kept warm.
+"""The warm engine: ALFWorld's engine with per-process caches, same play as the engine as shipped.
 
-Both engines play a tw-pddl game JSON with ALFWorld's own pieces: ``textworld.envs.pddl.PddlEnv``
-(Fast Downward's library under it) and ``AlfredDemangler(shuffle=False)`` for object names, the
-way AgentBench drives one game. Neither forks them.
-
-- ``ReferenceEngine`` is the engine as shipped: every ``start`` loads the game (PDDL -> SAS
-  translation, grammar parse) and every step re-derives the text of every admissible command.
-  About 1.2 s per reset and 0.14 s per step here; kept for the equivalence test and benchmark.
-- ``WarmEngine`` gives the same observations, admissible lists and outcomes, faster: the parts of
-  a game that never change (translated task, parsed grammar, demangled names, the opening text,
-  the facts of the initial state) are built once per process; a reset rewinds Fast Downward's
-  state registry to the initial state (``set_state_id``) instead of reloading the game; and the
-  text of a command is derived once per ground operator, then looked up (a command's text
-  depends only on its operator's arguments). Feedback is still derived by TextWorld's grammar
-  on the live state, and moves are applied by TextWorld's ``PddlState.apply``.
-
-Each engine holds one copy of Fast Downward's shared library (``fast_downward.load_lib`` copies
-it so that engines do not share global state). Copies are never unloaded: loading a fresh copy
-after another was unloaded (``fast_downward.close_lib``) crashes the process now and then inside
-the loader. ``close`` frees the copy's planning task and puts it in a per-process pool that the
-next engine takes from, so a process holds as many copies as it ever ran engines at once.
+The parts of a game that never change (translated task, parsed grammar, demangled names, the
+opening text, the facts of the initial state) are built once per process; a reset rewinds Fast
+Downward's state registry to the initial state (``set_state_id``) instead of reloading the game;
+the text of a command is derived once per ground operator, then looked up (a command's text
+depends only on its operator's arguments); feedback sentences are derived on the live state by
+``textgen.derive``; moves are applied by TextWorld's ``PddlState.apply``.
 """
 
 from __future__ import annotations
@@ -27,162 +13,24 @@ from __future__ import annotations
 import copy
 import json
 import re
-import sys
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
+from agentbench_gym.envs.household.backends.common import (
+    _TRANSLATE_LOCK,
+    EngineStep,
+    _load,
+    _modules,
+    _new_pddl_env,
+    _translate_for_planner,
+    _without_planner_translation,
+    acquire_library,
+    release_library,
+)
 from agentbench_gym.envs.household.textgen import derive
-from agentbench_gym.errors import MissingExtra
-
-_TRANSLATE_LOCK = threading.RLock()  # fast_downward.pddl2sas swaps sys.argv/stdout and global options
-
-
-class EngineStep(NamedTuple):
-    """What the game answers: its feedback text, the admissible commands (sorted), and ``won``."""
-
-    feedback: str
-    admissible: tuple[str, ...]
-    won: bool
-
-
-@lru_cache(maxsize=1)
-def _modules() -> Any:
-    """Import the engine lazily; a missing extra raises ``MissingExtra('alfworld')``."""
-    try:
-        import fast_downward
-        import textworld
-        from alfworld.agents.environment.alfred_tw_env import AlfredDemangler
-        from textworld.envs.pddl import PddlEnv
-        from textworld.envs.pddl import logic as pddl_logic
-    except ImportError as exc:
-        raise MissingExtra("alfworld", "The household (ALFWorld) env", exc) from exc
-
-    class Modules:
-        pass
-
-    modules = Modules()
-    modules.textworld, modules.fast_downward = textworld, fast_downward
-    modules.PddlEnv, modules.AlfredDemangler, modules.pddl_logic = PddlEnv, AlfredDemangler, pddl_logic
-    modules.GameLogic = pddl_logic.GameLogic  # the original class, before any load swaps it
-    return modules
-
-
-def require_engine() -> None:
-    """Import the engine now; raises ``MissingExtra('alfworld')`` when it is not installed."""
-    _modules()
-
-
-def engine_available() -> str | None:
-    """None when the engine imports here, else the reason."""
-    try:
-        _modules()
-    except MissingExtra as exc:
-        return str(exc)
-    return None
-
-
-_POOL: list[Any] = []
-_POOL_LOCK = threading.Lock()
-
-
-def acquire_library() -> Any:
-    """A free copy of Fast Downward's library: from the pool, else a newly loaded one."""
-    with _POOL_LOCK:
-        if _POOL:
-            return _POOL.pop()
-    return _modules().fast_downward.load_lib()
-
-
-def release_library(lib: Any) -> None:
-    """Free the copy's task and state registry and return it to the pool."""
-    lib.cleanup()
-    with _POOL_LOCK:
-        _POOL.append(lib)
-
-
-def pooled_libraries() -> int:
-    """How many idle library copies the pool holds (for tests and the doctor)."""
-    return len(_POOL)
-
-
-def _new_pddl_env(lib: Any = None) -> Any:
-    """``AlfredDemangler(shuffle=False)(PddlEnv(...))`` as AgentBench builds it (won + admissible)."""
-    m = _modules()
-    infos = m.textworld.EnvInfos(won=True, admissible_commands=True)
-    env = m.PddlEnv.__new__(m.PddlEnv)
-    m.textworld.Environment.__init__(env, infos)
-    # PddlEnv.__init__ only loads a private library copy; reuse ours when given.
-    env.downward_lib = lib if lib is not None else acquire_library()
-    return m.AlfredDemangler(shuffle=False)(env)
-
-
-def _load(env: Any, game: Mapping[str, Any]) -> None:
-    argv = sys.argv
-    with _TRANSLATE_LOCK:
-        try:
-            env.load(dict(game))
-        finally:
-            sys.argv = argv  # pddl2sas overwrites sys.argv
-
-
-def _translate_for_planner(game: Mapping[str, Any]) -> str:
-    """The planner's optimised SAS translation of a game (what ``PddlState`` keeps as ``sas_replan``)."""
-    argv = sys.argv
-    with _TRANSLATE_LOCK:
-        try:
-            return _modules().fast_downward.pddl2sas(game["pddl_domain"], game["pddl_problem"], optimize=True)[1]
-        finally:
-            sys.argv = argv
-
-
-def _without_planner_translation(translate: Any) -> Any:
-    """``pddl2sas`` that skips the planner's translation (half of a game's load; done on demand)."""
-
-    def pddl2sas(domain: str, problem: str, verbose: bool = False, optimize: bool = False) -> tuple[Any, str]:
-        if optimize:
-            return None, ""
-        return translate(domain, problem, verbose=verbose, optimize=optimize)
-
-    return pddl2sas
-
-
-class ReferenceEngine:
-    """ALFWorld's engine as shipped (see the module docstring)."""
-
-    def __init__(self) -> None:
-        """Load a private copy of Fast Downward's library."""
-        self._env = _new_pddl_env()
-        self._closed = False
-
-    def start(self, key: str, game: Mapping[str, Any]) -> EngineStep:
-        """Load ``game`` and return its opening."""
-        _load(self._env, game)
-        return self._answer(self._env.reset())
-
-    def step(self, command: str) -> EngineStep:
-        """Send one command (anything not admissible answers ``Nothing happens.``)."""
-        state, _score, _done = self._env.step(command)
-        return self._answer(state)
-
-    def plan(self) -> list[str]:
-        """A winning command sequence from the current state, by Fast Downward (may be slow)."""
-        base = self._env.unwrapped
-        return list(base._pddl_state.replan(base._entity_infos))
-
-    def close(self) -> None:
-        """Return the library copy to the pool (idempotent)."""
-        if not self._closed:
-            self._closed = True
-            release_library(self._env.unwrapped.downward_lib)
-            self._env = None
-
-    @staticmethod
-    def _answer(state: Any) -> EngineStep:
-        return EngineStep(state.feedback, tuple(state["admissible_commands"]), bool(state["won"]))
 
 
 @dataclass
