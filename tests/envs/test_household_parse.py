@@ -56,3 +56,16 @@ def test_bleu_values():
     assert bleu("go to countertop 1", "fly") == 0.0
     assert 0.01 < bleu("go to countertop 1", "go to the countertop 1") < 1.0
     assert bleu("go to countertop 1", "go to countertop 1") > bleu("go to countertop 1", "go to cabinet 1")
+
+
+def test_huge_action_is_kept_raw_quickly_as_bleu_would():
+    import time
+
+    choices = CHOICES[:3]
+    long_text = " ".join(["go", "to", "countertop", "1"] * 2600)  # 10,400 tokens: just past the cut-off
+    assert all(bleu(choice, long_text) <= 0.001 for choice in choices)  # what scoring would find
+    megabyte = " ".join(["go to countertop 1"] * 250_000)
+    start = time.perf_counter()
+    assert snap_action(megabyte, choices) == megabyte
+    assert time.perf_counter() - start < 1.0
+    assert snap_action(long_text, choices) == long_text

@@ -27,6 +27,13 @@ ACTION_PATTERN = re.compile("ACTION:(.*)")
 BLEU_LIMIT = 0.01
 """Upstream's ``limit``: a best BLEU at or below it leaves the raw text unchanged."""
 
+_HOPELESS = 1000
+"""A candidate of c tokens against a reference of r tokens has BLEU <= max(r, ln c) / (c - 3): every
+n-gram precision is at most that (clipped matches <= r; NLTK's method-4 smoothing gives a zero
+count at most ln(c) / 10) and the brevity penalty is 1. Past ``_HOPELESS * max(10, r)`` tokens
+that bound is under a tenth of ``BLEU_LIMIT``, so the raw text is kept without scoring it (scoring
+a megabyte reply would take tens of seconds)."""
+
 _PUT = re.compile(r"^put (.+) in/on (.+)$")
 _MOVE = re.compile(r"^move (.+) to (.+)$")
 
@@ -84,6 +91,8 @@ def snap_action(action: str, choices: Sequence[str], *, limit: float = BLEU_LIMI
     alternative = other_phrasing(action)
     if alternative is not None and alternative in choices:
         return alternative
+    if len(action.split()) > _HOPELESS * max(10, *(len(choice.split()) for choice in choices)):
+        return action  # BLEU of so long a text is far below the limit for every choice (see _HOPELESS)
     best, best_score = action, None
     try:
         for choice in choices:  # first maximum wins, as numpy's argmax
