@@ -96,3 +96,24 @@ def test_game_switches_in_one_engine_match_fresh_loads():
     finally:
         warm.close()
         reference.close()
+
+
+def test_disk_cached_game_plays_the_same_in_another_process(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from agentbench_gym.envs.household.backends import warm as warm_module
+
+    monkeypatch.setenv("AGENTBENCH_GYM_CACHE", str(tmp_path))
+    key, game, walkthrough = next(g for g in builtin_games() if g[0].endswith("bathroom"))
+    # Another interpreter (another string-hash seed) translates the game and writes the cache entry.
+    script = ("from agentbench_gym.envs.household import HouseholdEnv\n"
+              f"env = HouseholdEnv(); env.reset(options={{'sample': {key!r}}}); env.close()\n")
+    subprocess.run([sys.executable, "-c", script], check=True, env={**__import__("os").environ,
+                                                                   "PYTHONHASHSEED": "12345"})
+    assert len(list((tmp_path / "household").glob("*.pickle"))) == 1
+    monkeypatch.setattr(warm_module, "_WARM", type(warm_module._WARM)())  # forget this process's warm games
+    built = []
+    monkeypatch.setattr(WarmEngine, "_build", lambda self, g: built.append(g))  # must come from the disk
+    compare(key + ":agentbench", game, walkthrough, np.random.default_rng(4), random_steps=10)
+    assert not built

@@ -11,6 +11,7 @@ depends only on its operator's arguments); feedback sentences are derived on the
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 import threading
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from agentbench_gym.envs.household.backends import disk_cache
 from agentbench_gym.envs.household.backends.common import (
     _TRANSLATE_LOCK,
     EngineStep,
@@ -104,6 +106,40 @@ def _shared_logic(domain: str, grammar: str) -> Any:
     return logic
 
 
+def _to_disk(warm: _WarmGame) -> dict[str, Any]:
+    """What the disk cache keeps of a warm game.
+
+    TextWorld's propositions, variables and types cache their ``hash()``, which changes from one
+    process to the next (string hashing is randomised), so facts and types are stored as plain
+    names and rebuilt on load; the translated task is only needed while building and is dropped.
+    """
+    facts = [[(f.name, [(v.name, v.type) for v in f.arguments]) for f in batch] for batch in warm.fact_batches]
+    types = [(t.name, list(t.parents)) for t in warm.logic.types]
+    logic = copy.copy(warm.logic)
+    logic.types = None
+    kept = dataclasses.replace(warm, game={}, commands={}, task=None, fact_batches=[], logic=logic)
+    return {"warm": kept, "facts": facts, "types": types}
+
+
+def _from_disk(entry: Any, game: Mapping[str, Any]) -> _WarmGame | None:
+    """A warm game rebuilt from a disk-cache entry (None when there is none or it is unusable)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("warm"), _WarmGame):
+        return None
+    from textworld.logic import Proposition, Type, TypeHierarchy, Variable
+
+    warm: _WarmGame = entry["warm"]
+    warm.game, warm.commands = game, {}
+    warm.fact_batches = [[Proposition(name, [Variable(v, t) for v, t in args]) for name, args in batch]
+                         for batch in entry["facts"]]
+    warm.logic.types = TypeHierarchy()
+    for name, parents in entry["types"]:
+        try:
+            warm.logic.types.add(Type(name, parents))
+        except ValueError:  # already known, as PddlState's constructor tolerates
+            pass
+    return warm
+
+
 class WarmEngine:
     """The same game play as ``ReferenceEngine``, with warm per-process caches (module docstring)."""
 
@@ -168,9 +204,12 @@ class WarmEngine:
             if warm is not None:
                 _WARM.move_to_end(key)
                 return warm
-        warm = self._build(game)
-        self._loaded = key
-        self._initial_id = self._lib.get_state_id()
+        warm = _from_disk(disk_cache.load(game), game)
+        if warm is None:
+            warm = self._build(game)
+            self._loaded = key  # building loaded the game into this engine's library
+            self._initial_id = self._lib.get_state_id()
+            disk_cache.store(game, _to_disk(warm))
         with _WARM_LOCK:
             _WARM[key] = warm
             while len(_WARM) > WARM_GAMES:
