@@ -84,8 +84,10 @@ class HouseholdEnv(AgentBenchEnv):
         parsed once; resets rewind the planner's state; command texts are looked up; sentences
         are derived by a copy-free evaluator of TextWorld's grammar), with the same
         observations, admissible commands and outcomes as the engine as shipped (tested on
-        every dev game). "reference": the engine as shipped (reloads the game on every reset).
-        Both need the extra ``alfworld`` (``pip install 'agentbench-gym[alfworld]'``).
+        every dev game). A translated game is also kept on disk (``$AGENTBENCH_GYM_CACHE``,
+        default ``~/.cache/agentbench_gym``; ``off`` disables it), so a new process starts a
+        known game in milliseconds. "reference": the engine as shipped (reloads the game on
+        every reset). Both need the extra ``alfworld`` (``pip install 'agentbench-gym[alfworld]'``).
 
     Data:
         Built-in: 20 dev and 50 test games of our own (``generate.py``; AgentBench's per-type

@@ -10,7 +10,7 @@ way AgentBench drives one game. Neither forks them.
 - ``WarmEngine`` (backend "warm") gives the same observations, admissible lists and outcomes,
   faster: the parts of a game that never change are built once per process, a reset rewinds
   Fast Downward's state registry, command texts are looked up, and sentences are derived by
-  ``textgen.derive`` (module ``warm``).
+  ``textgen.derive`` (module ``warm``); translated games are also kept on disk (``disk_cache``).
 
 Each engine holds one copy of Fast Downward's shared library (``fast_downward.load_lib`` copies
 it so that engines do not share global state). Copies are never unloaded: loading a fresh copy
