@@ -269,7 +269,9 @@ def _oracle_trace(sample_id: str) -> list[str]:
 def test_envs_in_threads_play_as_they_do_alone():
     from concurrent.futures import ThreadPoolExecutor
 
-    ids = [s.id for s in HouseholdEnv().samples if s.id.endswith(("bathroom", "bedroom"))][:4]
+    listing = HouseholdEnv()
+    ids = [s.id for s in listing.samples if s.id.endswith(("bathroom", "bedroom"))][:4]
+    listing.close()
     alone = [_oracle_trace(i) for i in ids]
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(_oracle_trace, ids * 2))
