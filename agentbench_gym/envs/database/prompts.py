@@ -1,5 +1,7 @@
 """AgentBench's DB task text (``v0.2:src/server/tasks/dbbench/__init__.py``), kept verbatim."""
 
+# ruff: noqa: E501  (the instructions are upstream's text, line breaks included)
+
 from __future__ import annotations
 
 INSTRUCTIONS = """
