@@ -179,7 +179,10 @@ class DatabaseEnv(AgentBenchEnv):
             db.close()
 
     def _step_info(self) -> dict[str, Any]:
-        return {"backend": self.backend}
+        info: dict[str, Any] = {"backend": self.backend}
+        if self._session is not None and self._session.setup_errors:
+            info["setup_errors"] = list(self._session.setup_errors)
+        return info
 
     @classmethod
     def task_metrics(cls, episodes: Sequence[Any]) -> dict[str, float]:

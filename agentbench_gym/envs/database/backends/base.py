@@ -26,6 +26,9 @@ def render_rows(rows: Sequence[Sequence[Any]]) -> str:
 class SqlSession(Protocol):
     """One episode's database."""
 
+    setup_errors: tuple[str, ...]
+    """Errors met while building the tables (upstream ignores them and runs the episode)."""
+
     def execute(self, sql: str) -> str:
         """Run one agent statement; return the observation (rows or the database's error text)."""
         ...

@@ -48,6 +48,7 @@ class SqliteSession:
         self._sample = sample
         self._timeout = statement_timeout
         self._deadline = float("inf")
+        self.setup_errors: tuple[str, ...] = ()
         self._build(sample.tables)
         raw = self._raw
         raw.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
