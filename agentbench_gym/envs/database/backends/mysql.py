@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import re
 import secrets
-import shutil
+import threading
 import weakref
 from typing import Any
 
-from agentbench_gym.envs.database.backends.base import FETCH_ROWS, render_rows, truncate
+from agentbench_gym.envs.database.backends.mysql_session import (
+    SELECT_LIMIT,
+    MySQLSession,
+    error_text,
+    pymysql_module,
+    quote,
+)
 from agentbench_gym.envs.database.data import DBSample
 from agentbench_gym.envs.database.scoring import GROUP_CONCAT_MAX_LEN
 from agentbench_gym.errors import BackendUnavailable, MissingExtra
@@ -20,54 +27,31 @@ logger = logging.getLogger(__name__)
 URL_ENV = "AGENTBENCH_MYSQL_URL"
 """Environment variable holding the SQLAlchemy URL of the server (an admin account)."""
 
-SELECT_LIMIT = 1000
-"""Session ``sql_select_limit``: more rows could never change the 800 characters shown."""
-
 # The agent may change data and schema inside its own databases, nothing else (no FILE, no
 # server-level privilege, no other database, no LOCK TABLES).
 AGENT_PRIVILEGES = ("SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, "
                     "CREATE TEMPORARY TABLES, CREATE VIEW, SHOW VIEW")
-# SQLSTATEs for the error numbers agents meet, so errors read as mysql.connector prints them.
-_SQLSTATE = {1044: "42000", 1045: "28000", 1046: "3D000", 1049: "42000", 1050: "42S01", 1051: "42S02",
-             1054: "42S22", 1062: "23000", 1064: "42000", 1109: "42S02", 1136: "21S01", 1142: "42000",
-             1143: "42000", 1146: "42S02", 1227: "42000", 1242: "21000", 1248: "42000", 1264: "22003",
-             1292: "22007", 1305: "42000", 1327: "42000", 1366: "22007", 1406: "22001", 1969: "70100",
-             3024: "HY000"}
 _PREFIX_RE = re.compile(r"[a-z][a-z0-9]{0,15}")
 
 
-def quote(identifier: str) -> str:
-    """A MySQL identifier in backticks."""
-    return "`" + identifier.replace("`", "``") + "`"
-
-
-def error_text(exc: BaseException) -> str:
-    """An error as mysql.connector prints it: ``1054 (42S22): Unknown column ...``."""
-    args = getattr(exc, "args", ())
-    if len(args) >= 2 and isinstance(args[0], int):
-        state = getattr(exc, "sqlstate", None) or _SQLSTATE.get(args[0], "HY000")
-        return f"{args[0]} ({state}): {args[1]}"
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-def _pymysql() -> Any:
-    try:
-        import pymysql
-        import pymysql.cursors
-    except ImportError as exc:
-        raise MissingExtra("db-mysql", "the DB env's mysql backend", exc) from exc
-    return pymysql
-
-
 def resolve_url(url: str | None) -> Any:
-    """The server URL (kwarg, else ``$AGENTBENCH_MYSQL_URL``) as a SQLAlchemy URL on pymysql."""
+    """The server URL as a SQLAlchemy URL on pymysql.
+
+    ``url`` if given (``"private"`` asks for a private server), else ``$AGENTBENCH_MYSQL_URL``,
+    else a private MariaDB on tmpfs when ``mariadbd`` is installed.
+    """
     from sqlalchemy.engine import make_url
 
     raw = url or os.environ.get(URL_ENV)
-    if not raw:
-        raise BackendUnavailable(
-            f"the DB env's mysql backend needs a server: pass mysql_url='mysql+pymysql://USER:PW@HOST:3306/' "
-            f"or set {URL_ENV} (an account that may create databases and users)")
+    if not raw or raw == "private":
+        from agentbench_gym.envs.database.backends.private_server import mariadbd_path, shared_server
+
+        if mariadbd_path() is None:
+            raise BackendUnavailable(
+                f"the DB env's mysql backend needs a server: pass mysql_url='mysql+pymysql://USER:PW@HOST:3306/'"
+                f" or set {URL_ENV} (an account that may create databases and users), or install "
+                f"mariadb-server so that a private server can be started")
+        raw = shared_server().url
     return make_url(raw).set(drivername="mysql+pymysql")
 
 
@@ -101,104 +85,6 @@ def sweep(conn: Any, prefix: str) -> list[str]:
     return dropped
 
 
-def _abandon(cursor: Any) -> None:
-    """Stop a streamed cursor of a dead connection from trying to read it again when collected."""
-    result = getattr(cursor, "_result", None)
-    if result is not None:
-        result.unbuffered_active = False
-    cursor.connection = None
-
-
-class MySQLSession:
-    """One episode: its database, the agent's connection, and the graded table's hash."""
-
-    def __init__(self, backend: MySQLBackend, database: str, sample: DBSample):
-        self._backend = backend
-        self.database = database
-        self._sample = sample
-        self.setup_errors: tuple[str, ...] = ()
-        self._sa: Any = None  # the agent's SQLAlchemy connection, opened on first use
-        self._conn: Any = None  # ... and its pymysql connection
-
-    def _agent(self) -> Any:
-        if self._conn is None:
-            self._sa = self._backend.agent_connection(self.database)
-            self._conn = self._sa.connection.driver_connection
-        return self._conn
-
-    def _drop_agent(self, kill: bool) -> None:
-        sa, conn, self._sa, self._conn = self._sa, self._conn, None, None
-        if sa is None:
-            return
-        if kill:  # the server may still be running the statement (or streaming rows): stop it
-            self._backend.kill(conn.thread_id())
-            sa.invalidate()  # close the socket without reading what is left
-        else:
-            sa.close()
-
-    def execute(self, sql: str) -> str:
-        """Run one agent statement (the server refuses several); commit after it, as upstream."""
-        pymysql = _pymysql()
-        conn = self._agent()
-        cursor = conn.cursor(pymysql.cursors.SSCursor)  # streamed: only the rows shown are read
-        try:
-            cursor.execute(sql)  # no parameters, so '%' in the agent's SQL stays as written
-            rows = list(cursor.fetchmany(FETCH_ROWS)) if cursor.description else []
-            if len(rows) == FETCH_ROWS and len(cursor.fetchmany(SELECT_LIMIT)) == SELECT_LIMIT:
-                # An explicit huge LIMIT: stop the server instead of reading every row.
-                self._backend.kill(conn.thread_id(), query_only=True)
-                try:
-                    cursor.close()
-                except pymysql.err.MySQLError:
-                    pass  # "query execution was interrupted": expected
-            cursor.close()
-            conn.commit()
-        except pymysql.err.MySQLError as exc:
-            lost = bool(exc.args) and exc.args[0] in (2006, 2013, 2014, 2055)
-            if lost:  # client-side timeout or broken link: stop the query, reconnect next time
-                _abandon(cursor)
-                self._drop_agent(kill=True)
-            else:
-                self._rollback()
-            return truncate(error_text(exc))
-        except Exception as exc:  # e.g. a lone surrogate the driver cannot encode
-            self._rollback()
-            return truncate(error_text(exc))
-        return render_rows(rows)
-
-    def _rollback(self) -> None:
-        try:
-            if self._conn is not None:
-                self._conn.rollback()
-        except Exception:
-            self._drop_agent(kill=True)
-
-    def table_hash(self) -> str:
-        """Upstream's hash query, run on the server (group_concat_max_len as MySQL's 1024)."""
-        target = self._sample.target
-        cols = ",".join(quote(c) for c in target.heads)
-        query = (f"select md5(group_concat(rowhash order by rowhash)) as hash from( SELECT "
-                 f"substring(MD5(CONCAT_WS(',', {cols})), 1, 5) AS rowhash FROM {quote(target.name)}) as sub")
-        try:
-            conn = self._agent()
-            with conn.cursor() as cur:
-                cur.execute(f"SET SESSION group_concat_max_len = {GROUP_CONCAT_MAX_LEN}")
-                cur.execute(query)
-                rows = cur.fetchall()
-            conn.commit()
-        except Exception as exc:  # upstream compares whatever came back, error text included
-            self._drop_agent(kill=True)
-            return truncate(error_text(exc))
-        return str([tuple(r) for r in rows])
-
-    def close(self) -> None:
-        """Close the agent's connection and drop the episode's database."""
-        self._drop_agent(kill=False)
-        if self.database:
-            database, self.database = self.database, ""
-            self._backend.drop(database)
-
-
 def _cleanup(admin: Any, prefix: str, token: str, user: str) -> None:
     """Drop every database and the user of one backend (also run at interpreter exit)."""
     try:
@@ -227,7 +113,7 @@ class MySQLBackend:
 
     def __init__(self, *, url: str | None = None, statement_timeout: float = 10.0, prefix: str = "abg"):
         """Connect as admin (``url`` or ``$AGENTBENCH_MYSQL_URL``), sweep, create the agent user."""
-        _pymysql()  # MissingExtra before anything else
+        pymysql_module()  # MissingExtra before anything else
         from sqlalchemy import create_engine
         from sqlalchemy.pool import NullPool
 
@@ -272,7 +158,10 @@ class MySQLBackend:
         agent_url = self.url.set(username=self.user, password=password, database=None)
         self._agent_engine = create_engine(agent_url, poolclass=NullPool, connect_args=agent_args)
         self._count = 0
-        self._errors = _pymysql().err
+        self._errors = pymysql_module().err
+        # Bounded: when drops fall behind, reset waits instead of piling up databases.
+        self._drops: queue.Queue[str | None] = queue.Queue(maxsize=4)
+        self._dropper: threading.Thread | None = None
 
     def agent_connection(self, database: str) -> Any:
         """A new SQLAlchemy connection as the agent user, inside ``database``."""
@@ -318,10 +207,29 @@ class MySQLBackend:
             cur.executemany(f"INSERT INTO {name} VALUES ({marks})", table.rows)
 
     def drop(self, database: str) -> None:
-        """Drop one episode database."""
-        with self._admin.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {quote(database)}")
-        self._admin.commit()
+        """Drop one episode database, in the background (DROP costs 10-60 ms of file unlinks).
+
+        The dropper thread has its own connection; ``close()`` waits for it, and the
+        cleanup that follows drops by name pattern whatever it may have missed.
+        """
+        if self._dropper is None:
+            self._dropper = threading.Thread(target=self._drop_loop, name=f"{self.user}-dropper", daemon=True)
+            self._dropper.start()
+        self._drops.put(database)
+
+    def _drop_loop(self) -> None:
+        sa_conn = None
+        while (database := self._drops.get()) is not None:
+            try:
+                if sa_conn is None:
+                    sa_conn = self._admin_engine.connect()
+                with sa_conn.connection.driver_connection.cursor() as cur:
+                    cur.execute(f"DROP DATABASE IF EXISTS {quote(database)}")
+            except Exception as exc:  # left for close()'s pattern cleanup or the sweeper
+                logger.warning("DB mysql backend: dropping %s failed (%s)", database, exc)
+                sa_conn = None
+        if sa_conn is not None:
+            sa_conn.close()
 
     def kill(self, thread_id: int, *, query_only: bool = False) -> None:
         """Stop an agent connection (or only its running statement) on the server."""
@@ -333,6 +241,10 @@ class MySQLBackend:
 
     def close(self) -> None:
         """Drop this backend's databases and user, release the lock, close connections."""
+        if self._dropper is not None:
+            self._drops.put(None)
+            self._dropper.join(timeout=60)
+            self._dropper = None
         self._finalizer()  # runs _cleanup once (also registered for interpreter exit)
         self._admin_sa.close()
         self._agent_engine.dispose()
@@ -342,11 +254,11 @@ class MySQLBackend:
 def mysql_status() -> str | None:
     """None when the mysql backend can run here, else how to enable it (no service is started)."""
     try:
-        _pymysql()
+        pymysql_module()
     except MissingExtra as exc:
         return str(exc)
-    if os.environ.get(URL_ENV):
-        return None
-    if shutil.which("mariadbd") or shutil.which("mysqld"):
-        return f"set {URL_ENV} to the server's URL (e.g. mysql+pymysql://root@127.0.0.1:3306/)"
-    return f"install a MySQL/MariaDB server (apt-get install mariadb-server) and set {URL_ENV}"
+    from agentbench_gym.envs.database.backends.private_server import mariadbd_path
+
+    if os.environ.get(URL_ENV) or mariadbd_path() is not None:
+        return None  # a configured server, or a private one started on demand
+    return f"set {URL_ENV} to a MySQL/MariaDB server's URL, or apt-get install mariadb-server"
