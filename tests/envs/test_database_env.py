@@ -168,3 +168,31 @@ def test_builtin_splits_are_reproducible_and_cover_the_kinds():
                 "DELETE"} <= kinds
         assert {f"aggregation-{f}" for f in ("SUM", "MIN", "MAX", "AVG")} <= kinds
     assert len(gym.make(ENV_ID, split="test").unwrapped.samples) == 300
+
+
+def test_setup_errors_are_reported_not_raised():
+    from agentbench_gym.envs.database.backends.sqlite import SqliteBackend
+    from agentbench_gym.envs.database.data import DBSample, Table
+
+    dup = Table("t", (("a", "TEXT"), ("A", "TEXT")), (("x", "y"),))  # SQLite: duplicate column
+    sample = DBSample(id="s", type="other", description="d", add_description="a", tables=(dup,), gold_sql="")
+    backend = SqliteBackend()
+    session = backend.open(sample)
+    try:
+        assert session.setup_errors and "duplicate column" in session.setup_errors[0]
+        assert session.execute("SELECT * FROM t").startswith("no such table")
+    finally:
+        session.close()
+        backend.close()
+
+
+def test_check_reports_gold_scores():
+    from agentbench_gym.envs.database.check import check
+
+    env = gym.make(ENV_ID)
+    try:
+        records = check(env)
+    finally:
+        env.close()
+    assert len(records) == 60 and all(r["score"] == 1.0 for r in records)
+    assert {r["type"] for r in records} >= {"INSERT", "join"}
