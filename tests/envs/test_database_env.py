@@ -196,3 +196,25 @@ def test_check_reports_gold_scores():
         env.close()
     assert len(records) == 60 and all(r["score"] == 1.0 for r in records)
     assert {r["type"] for r in records} >= {"INSERT", "join"}
+
+
+def test_mysql_backend_unavailable_is_said_at_construction(monkeypatch):
+    from agentbench_gym.envs.database.backends import private_server
+    from agentbench_gym.errors import BackendUnavailable, MissingExtra
+
+    monkeypatch.setitem(__import__("sys").modules, "pymysql", None)  # as if the extra were missing
+    with pytest.raises(MissingExtra, match=r"db-mysql"):
+        gym.make(ENV_ID, backend="mysql", mysql_url="mysql+pymysql://root@127.0.0.1:1/")
+    status = type(gym.make(ENV_ID).unwrapped).backend_status()
+    assert status["sqlite"] is None and "db-mysql" in status["mysql"]
+    monkeypatch.undo()
+    pytest.importorskip("pymysql")
+    with pytest.raises(BackendUnavailable, match="cannot connect"):
+        gym.make(ENV_ID, backend="mysql", mysql_url="mysql+pymysql://root@127.0.0.1:1/")
+    monkeypatch.delenv("AGENTBENCH_MYSQL_URL", raising=False)
+    monkeypatch.setattr(private_server, "mariadbd_path", lambda: None)
+    with pytest.raises(BackendUnavailable, match="AGENTBENCH_MYSQL_URL"):
+        gym.make(ENV_ID, backend="mysql")
+    assert "AGENTBENCH_MYSQL_URL" in type(gym.make(ENV_ID).unwrapped).backend_status()["mysql"]
+    with pytest.raises(ValueError, match="statement_timeout"):
+        gym.make(ENV_ID, statement_timeout=0)

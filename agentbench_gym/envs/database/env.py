@@ -36,7 +36,9 @@ class DatabaseEnv(AgentBenchEnv):
     ## Reply format
     ``Action: Operation`` + newline + a fenced sql block (the first block runs, newlines become spaces; one
     statement), or ``Action: Answer`` + newline + ``Final Answer: ["A", "B"]`` (upstream's regular
-    expressions: ``Action: (.*?)\\n``, the fenced block, ``\\nFinal Answer:(.*)``).
+    expressions: ``Action: (.*?)\\n``, the fenced block, ``\\nFinal Answer:(.*)``). Several
+    statements in one block are refused by the driver, as the instructions ask for one (upstream's
+    connector would have sent them all).
 
     ## Outcomes
     Every reply that is not a valid operation ends the episode: a final answer gives
