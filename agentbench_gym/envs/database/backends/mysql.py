@@ -72,7 +72,11 @@ def sweep(conn: Any, prefix: str) -> list[str]:
         except Exception:  # no right to read mysql.user: leave users alone
             users = []
         for name, host in [(n, None) for n in names] + users:
-            token = name.split("_")[1] if name.count("_") >= 1 else ""
+            # Only names this module makes (<prefix>_<12 hex>[_<n>]): never a user's own "abg_data".
+            match = re.fullmatch(rf"{prefix}_([0-9a-f]{{12}})" + ("" if host else r"_\d+"), name)
+            if match is None:
+                continue
+            token = match.group(1)
             cur.execute("SELECT IS_USED_LOCK(%s)", (f"{prefix}_{token}",))
             if cur.fetchone()[0] is not None:
                 continue
@@ -122,7 +126,9 @@ class MySQLBackend:
         self.prefix, self.statement_timeout = prefix, statement_timeout
         self.url = resolve_url(url)
         # ssl_disabled: PyMySQL would build an SSL context per connect (~70 ms); local server.
-        args = {"ssl_disabled": True, "connect_timeout": 5, "charset": "utf8mb4"}
+        args: dict[str, Any] = {"connect_timeout": 5, "charset": "utf8mb4"}
+        if not any(key.startswith("ssl") for key in self.url.query):
+            args["ssl_disabled"] = True
         self._admin_engine = create_engine(self.url, poolclass=NullPool, connect_args=args)
         try:
             self._admin_sa = self._admin_engine.connect()
@@ -227,6 +233,8 @@ class MySQLBackend:
                     cur.execute(f"DROP DATABASE IF EXISTS {quote(database)}")
             except Exception as exc:  # left for close()'s pattern cleanup or the sweeper
                 logger.warning("DB mysql backend: dropping %s failed (%s)", database, exc)
+                if sa_conn is not None:
+                    sa_conn.invalidate()
                 sa_conn = None
         if sa_conn is not None:
             sa_conn.close()
