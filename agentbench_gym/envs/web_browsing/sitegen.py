@@ -18,8 +18,23 @@ import numpy as np
 
 from agentbench_gym.envs.web_browsing.sitegen_more import account, catalog_search, contact_form
 from agentbench_gym.envs.web_browsing.sites import (
-    FOOT, E, Step, action_repr, button, candidates, checkbox, footer, header, link, page, pick, promo, render,
-    sample, select, text_input,
+    FOOT,
+    E,
+    Step,
+    action_repr,
+    button,
+    candidates,
+    checkbox,
+    footer,
+    header,
+    link,
+    page,
+    pick,
+    promo,
+    render,
+    sample,
+    select,
+    text_input,
 )
 
 SPLITS = {"dev": (20240601, 1), "test": (20240602, 3)}  # seed, tasks per family per split
@@ -98,6 +113,7 @@ def shopping(rng: np.random.Generator) -> tuple[str, str, list[Step]]:
 CITIES = [("Austin", "TX", "AUS"), ("Boston", "MA", "BOS"), ("Chicago", "IL", "ORD"), ("Denver", "CO", "DEN"),
           ("Seattle", "WA", "SEA"), ("Miami", "FL", "MIA"), ("Portland", "OR", "PDX"), ("Atlanta", "GA", "ATL"),
           ("Phoenix", "AZ", "PHX"), ("Nashville", "TN", "BNA")]
+CABINS = ["Economy", "Premium economy", "Business", "First"]
 MONTHS = ["April", "May", "June", "July", "August", "September"]
 
 
@@ -112,7 +128,7 @@ def flights(rng: np.random.Generator) -> tuple[str, str, list[Step]]:
     origin, dest = sample(rng, CITIES, 2)
     month, day = pick(rng, MONTHS), int(rng.integers(1, 29))
     adults = int(rng.integers(1, 5))
-    cabin = pick(rng, ["Economy", "Premium economy", "Business", "First"])
+    cabin = pick(rng, CABINS)
     date = f"{MONTHS.index(month) + 4:02d}/{day:02d}/2024"
     task = (f"Search one-way flights leaving from {origin[0]} going to {dest[0]} with departure date "
             f"{month} {day} for {adults} adult{'s' if adults > 1 else ''} in {cabin.lower()} cabin class")
@@ -126,8 +142,9 @@ def flights(rng: np.random.Generator) -> tuple[str, str, list[Step]]:
         els: dict[str, E] = {}
         els["trip"] = E("input", {"type": "radio", "aria_label": "One-way", "input_checked":
                                   "true" if state.get("trip") else "false"})
-        form = [E("div", {"role": "radiogroup"}, E("label", {}, E("input", {"type": "radio", "aria_label": "Round trip"}),
-                                                   "Round trip"), E("label", {}, els["trip"], "One-way"))]
+        round_trip = E("input", {"type": "radio", "aria_label": "Round trip"})
+        form = [E("div", {"role": "radiogroup"}, E("label", {}, round_trip, "Round trip"),
+                  E("label", {}, els["trip"], "One-way"))]
         for side, city, label in (("from", origin, "Leaving from"), ("to", dest, "Going to")):
             els[side] = text_input(label, state.get(side, ""))
             form.append(els[side])
@@ -135,8 +152,9 @@ def flights(rng: np.random.Generator) -> tuple[str, str, list[Step]]:
                 box, els[f"{side}_pick"] = _suggestions(city, city[0])
                 form.append(box)
         els["date"] = text_input("Departure date", state.get("date", ""))
-        els["pax"] = select("Travelers", [f"{n} adult{'s' if n > 1 else ''}" for n in range(1, 7)], state.get("pax", ""))
-        els["cabin"] = select("Cabin class", ["Economy", "Premium economy", "Business", "First"], state.get("cabin", ""))
+        travelers = [f"{n} adult{'s' if n > 1 else ''}" for n in range(1, 7)]
+        els["pax"] = select("Travelers", travelers, state.get("pax", ""))
+        els["cabin"] = select("Cabin class", CABINS, state.get("cabin", ""))
         els["go"] = button("Search flights", type="submit")
         form += [els["date"], els["pax"], els["cabin"], els["go"]]
         tabs = E("div", {"role": "tablist"}, *[E("div", {"role": "tab"}, t) for t in ("Flights", "Hotels", "Cars")])

@@ -5,7 +5,20 @@ from __future__ import annotations
 import numpy as np
 
 from agentbench_gym.envs.web_browsing.sites import (
-    FOOT, E, Step, button, checkbox, footer, header, link, page, pick, promo, sample, select, text_input,
+    FOOT,
+    E,
+    Step,
+    button,
+    checkbox,
+    footer,
+    header,
+    link,
+    page,
+    pick,
+    promo,
+    sample,
+    select,
+    text_input,
 )
 
 PEOPLE = [("Maya Chen", "maya.chen"), ("Omar Haddad", "omar.h"), ("Lena Fischer", "lfischer"),
