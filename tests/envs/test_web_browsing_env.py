@@ -7,10 +7,10 @@ import re
 
 import gymnasium as gym
 import pytest
-
-import agentbench_gym  # noqa: F401  (registers the ids)
 from agentbench_gym.baselines import make_policy
 from agentbench_gym.baselines.random_policy import RandomPolicy
+
+import agentbench_gym  # noqa: F401  (registers the ids)
 from agentbench_gym.core import Outcome
 from agentbench_gym.env_checker import check_determinism, run_episode
 from agentbench_gym.envs.web_browsing import WebBrowsingEnv

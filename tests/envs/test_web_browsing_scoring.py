@@ -27,7 +27,8 @@ def test_parse_reply(reply, letter, action):
 
 
 @pytest.mark.parametrize(("op", "value", "gold"), [
-    ("CLICK", "", "CLICK "), ("CLICK", "ignored", "CLICK "), ("TYPE", "wedding photographer", "TYPE wedding photographer"),
+    ("CLICK", "", "CLICK "), ("CLICK", "ignored", "CLICK "),
+    ("TYPE", "wedding photographer", "TYPE wedding photographer"),
     ("SELECT", "  Pickup  ", "SELECT Pickup"), ("TYPE", "first line\nsecond", "TYPE first line"), ("TYPE", "", "TYPE "),
 ])
 def test_gold_action(op, value, gold):
