@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 
 from agentbench_gym.envs.web_browsing.html_fallback import parse_tolerant
 
@@ -36,160 +35,153 @@ _SPACES = re.compile(r"\s+")
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-@dataclass(slots=True)
-class Node:
-    """One element of a page, in document (pre-)order."""
+def uid_of(element: ET.Element) -> str:
+    """An element's ``backend_node_id`` ('' when absent, as AgentBench's ``attrib.get`` gives)."""
+    return element.get(ID_ATTR, "")
 
-    tag: str
-    attrs: dict[str, str]
-    text: str | None
-    tail: str | None
-    parent: int
-    children: list[int]
-    meta: str | None = None  # AgentBench's attribute summary, computed lazily
 
-    @property
-    def uid(self) -> str:
-        """The ``backend_node_id`` ('' when absent, as AgentBench's ``attrib.get`` gives)."""
-        return self.attrs.get(ID_ATTR, "")
+def tag_of(element: ET.Element) -> str:
+    """The element's tag without any XML namespace."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return "comment"
+    return tag.rpartition("}")[2] if tag.startswith("{") else tag
 
 
 class Page:
-    """A parsed page: nodes in document order and the first node of each ``backend_node_id``."""
+    """A parsed page: the element tree, parent links and the first element of each ``backend_node_id``."""
 
-    def __init__(self, nodes: list[Node]) -> None:
-        """Index ``nodes`` (index 0 is the root)."""
-        self.nodes = nodes
-        self.by_id: dict[str, int] = {}
-        for index, node in enumerate(nodes):
-            uid = node.attrs.get(ID_ATTR)
+    def __init__(self, root: ET.Element) -> None:
+        """Index the tree under ``root``."""
+        self.root = root
+        self.parent: dict[ET.Element, ET.Element] = {child: parent for parent in root.iter() for child in parent}
+        self.by_id: dict[str, ET.Element] = {}
+        for element in root.iter():
+            uid = element.get(ID_ATTR)
             if uid is not None and uid not in self.by_id:
-                self.by_id[uid] = index
+                self.by_id[uid] = element
+        self.meta: dict[ET.Element, str] = {}
+        self._position: dict[ET.Element, int] | None = None
+
+    @property
+    def position(self) -> dict[ET.Element, int]:
+        """Each element's index in document order (built on first use)."""
+        if self._position is None:
+            self._position = {element: i for i, element in enumerate(self.root.iter())}
+        return self._position
 
     @classmethod
     def parse(cls, html: str) -> Page:
         """Parse cleaned HTML as XML (as AgentBench does); fall back to a tolerant HTML parse."""
         try:
-            root = ET.fromstring(html)
+            return cls(ET.fromstring(html))
         except (ET.ParseError, ValueError, TypeError):
             return cls(parse_tolerant(html if isinstance(html, str) else ""))
-        nodes: list[Node] = []
-        stack: list[tuple[ET.Element, int]] = [(root, -1)]
-        while stack:
-            element, parent = stack.pop()
-            index = len(nodes)
-            tag = element.tag if isinstance(element.tag, str) else "comment"
-            nodes.append(Node(tag.rpartition("}")[2], dict(element.attrib), element.text,
-                              element.tail, parent, []))
-            if parent >= 0:
-                nodes[parent].children.append(index)
-            stack.extend((child, index) for child in reversed(element))
-        return cls(nodes)
 
-    def text_of(self, index: int, limit: int = 200) -> list[str]:
-        """Up to ``limit`` whitespace tokens of the text under node ``index`` (for ranking)."""
+    def text_of(self, uid: str, limit: int = 200) -> list[str]:
+        """Up to ``limit`` whitespace tokens of the text under element ``uid`` (for ranking)."""
+        element = self.by_id.get(uid)
+        if element is None:
+            return []
         out: list[str] = []
-        stack = [index]
-        while stack and len(out) < limit:
-            node = self.nodes[stack.pop()]
-            if node.text:
-                out.extend(node.text.split())
-            stack.extend(reversed(node.children))
+        for piece in element.itertext():
+            out.extend(piece.split())
+            if len(out) >= limit:
+                break
         return out[:limit]
 
     # ------------------------------------------------------------------ pruning
     def keep_set(self, candidates: Iterable[str]) -> set[str]:
         """The ids ``prune_tree`` marks: candidates, ancestors, near descendants and siblings."""
         keep: set[str] = set()
-        nodes = self.nodes
+        parents = self.parent
         for uid in candidates:
-            index = self.by_id.get(uid)
-            if index is None:
+            element = self.by_id.get(uid)
+            if element is None:
                 continue  # AgentBench raises here; a missing id simply offers nothing
-            node = nodes[index]
-            keep.add(node.uid)
-            parent = node.parent
-            while parent >= 0:
-                keep.add(nodes[parent].uid)
-                parent = nodes[parent].parent
-            keep.update(nodes[i].uid for i in self._descendants(index))
-            if node.parent >= 0 and node.tag != "text":
-                siblings = [i for i in nodes[node.parent].children if nodes[i].tag != "text"]
-                at = siblings.index(index)
-                keep.update(nodes[i].uid for i in siblings[max(0, at - MAX_SIBLING): at + MAX_SIBLING + 1])
+            keep.add(uid)
+            up = parents.get(element)
+            while up is not None:
+                keep.add(uid_of(up))
+                up = parents.get(up)
+            keep.update(uid_of(e) for e in _descendants(element))
+            parent = parents.get(element)
+            if parent is not None and tag_of(element) != "text":
+                siblings = [e for e in parent if tag_of(e) != "text"]
+                at = next(i for i, e in enumerate(siblings) if e is element)
+                keep.update(uid_of(e) for e in siblings[max(0, at - MAX_SIBLING): at + MAX_SIBLING + 1])
         return keep
-
-    def _descendants(self, index: int) -> list[int]:
-        """Pre-order descendants down to ``MAX_DEPTH + 1`` levels, the first ``MAX_CHILDREN``."""
-        out: list[int] = []
-        stack = [(child, 0) for child in reversed(self.nodes[index].children)]
-        while stack and len(out) < MAX_CHILDREN:
-            child, depth = stack.pop()
-            out.append(child)
-            if depth < MAX_DEPTH:
-                stack.extend((grand, depth + 1) for grand in reversed(self.nodes[child].children))
-        return out
 
     def prune(self, candidates: Sequence[str]) -> Pruned:
         """Prune around ``candidates`` with ``prune_tree``'s rules (see ``Pruned``)."""
         keep = self.keep_set(candidates)
         wanted = set(candidates)
-        nodes = self.nodes
-        kids: dict[int, list[int]] = {}
-        # Surviving nodes top-down: a text node lives when its parent's id is kept, any other
-        # node when its own id is; a dropped node takes its subtree (and its tail) with it.
-        alive: list[int] = []
-        stack = [0]  # the root stays even when unmarked: AgentBench removes only nodes with a parent
+        # Surviving elements top-down: a text element lives when its parent's id is kept, any
+        # other when its own id is; a dropped element takes its subtree (and its tail) with it.
+        alive: list[ET.Element] = []
+        stack = [self.root]  # the root stays even when unmarked: AgentBench removes only nodes with a parent
         while stack:
-            index = stack.pop()
-            alive.append(index)
-            uid = nodes[index].uid
-            stack.extend(c for c in reversed(nodes[index].children)
-                         if (uid if nodes[c].tag == "text" else nodes[c].uid) in keep)
+            element = stack.pop()
+            alive.append(element)
+            uid = uid_of(element)
+            stack.extend(c for c in reversed(element) if (uid if tag_of(c) == "text" else uid_of(c)) in keep)
         # Reverse pre-order = AgentBench's reverse-document-order walk: children before parents.
-        replaced: dict[int, list[int]] = {}
-        for index in reversed(alive):
-            node = nodes[index]
-            children = [r for c in node.children if c in replaced for r in replaced[c]]
-            kids[index] = children
-            is_candidate = node.tag != "text" and node.uid in wanted
-            attrs_left = len(node.attrs) - (ID_ATTR in node.attrs) + is_candidate
-            if (attrs_left == 0 and node.parent >= 0 and node.tag != "text" and len(children) <= 1
-                    and not any(nodes[c].tag == "text" for c in children)):
-                replaced[index] = children  # spliced out: the child takes its place; text/tail go
+        kids: dict[ET.Element, list[ET.Element]] = {}
+        replaced: dict[ET.Element, list[ET.Element]] = {}
+        for element in reversed(alive):
+            children = [r for c in element if c in replaced for r in replaced[c]]
+            kids[element] = children
+            tag = tag_of(element)
+            is_candidate = tag != "text" and uid_of(element) in wanted
+            attrs_left = len(element.attrib) - (ID_ATTR in element.attrib) + is_candidate
+            if (attrs_left == 0 and element is not self.root and tag != "text" and len(children) <= 1
+                    and not any(tag_of(c) == "text" for c in children)):
+                replaced[element] = children  # spliced out: the child takes its place; text/tail go
             else:
-                replaced[index] = [index]
-        order = [i for i in _preorder(0, kids) if nodes[i].tag != "text" and nodes[i].uid in wanted]
+                replaced[element] = [element]
+        order = [e for e in _preorder(self.root, kids) if tag_of(e) != "text" and uid_of(e) in wanted]
         return Pruned(self, kids, order)
 
 
-def _preorder(root: int, kids: dict[int, list[int]]) -> list[int]:
+def _descendants(element: ET.Element) -> list[ET.Element]:
+    """Pre-order descendants down to ``MAX_DEPTH + 1`` levels, the first ``MAX_CHILDREN``."""
+    out: list[ET.Element] = []
+    stack = [(child, 0) for child in reversed(element)]
+    while stack and len(out) < MAX_CHILDREN:
+        child, depth = stack.pop()
+        out.append(child)
+        if depth < MAX_DEPTH:
+            stack.extend((grand, depth + 1) for grand in reversed(child))
+    return out
+
+
+def _preorder(root: ET.Element, kids: dict[ET.Element, list[ET.Element]]) -> list[ET.Element]:
     out, stack = [], [root]
     while stack:
-        index = stack.pop()
-        out.append(index)
-        stack.extend(reversed(kids.get(index, ())))
+        element = stack.pop()
+        out.append(element)
+        stack.extend(reversed(kids.get(element, ())))
     return out
 
 
 class Pruned:
-    """A pruned view of a page: kept children per node and the candidates in document order.
+    """A pruned view of a page: kept children per element and the candidates in document order.
 
     ``choices[k]`` is the backend id rendered as ``id=k`` and offered as letter ``chr(66 + k)``.
     """
 
-    def __init__(self, page: Page, kids: dict[int, list[int]], order: list[int]) -> None:
+    def __init__(self, page: Page, kids: dict[ET.Element, list[ET.Element]], order: list[ET.Element]) -> None:
         """Wrap the pruning result (built by ``Page.prune``)."""
         self.page = page
         self.kids = kids
         self.order = order
-        self.number = {index: k for k, index in enumerate(order)}
-        self.choices = [page.nodes[i].uid for i in order]
+        self.number = {id(e): k for k, e in enumerate(order)}
+        self.choices = [uid_of(e) for e in order]
 
     def html(self) -> str:
         """The pruned page as AgentBench renders it (``get_tree_repr(keep_html_brackets=True)``)."""
         parts: list[str] = []
-        self._write(0, parts, with_tail=False)
+        self._write(self.page.root, parts, with_tail=False)
         return _rewrite("".join(parts))
 
     def option(self, k: int) -> str:
@@ -198,58 +190,59 @@ class Pruned:
         self._write(self.order[k], parts, with_tail=True)
         return " ".join(_rewrite("".join(parts)).split()[:OPTION_TOKENS])
 
-    def _write(self, index: int, out: list[str], *, with_tail: bool) -> None:
+    def _write(self, top: ET.Element, out: list[str], *, with_tail: bool) -> None:
         # Emit exactly what lxml's tostring would for the rewritten element, iteratively.
-        nodes = self.page.nodes
-        stack: list[tuple[int, bool]] = [(index, False)]
+        stack: list[tuple[ET.Element, bool]] = [(top, False)]
         while stack:
-            i, closing = stack.pop()
-            node = nodes[i]
+            element, closing = stack.pop()
+            tag = tag_of(element)
+            tail = element.tail if (element is not top or with_tail) else None
             if closing:
-                out.append(f"</{node.tag}>")
-                if node.tail and (i != index or with_tail):
-                    out.append(_escape_text(node.tail))
+                out.append(f"</{tag}>")
+                if tail:
+                    out.append(_escape_text(tail))
                 continue
-            children = self.kids.get(i, ())
-            if node.tag == "text":
-                attrs = "".join(f' {k}="{_escape_attr(v)}"' for k, v in node.attrs.items() if k != ID_ATTR)
-                words = " ".join((node.text or "").split()[:MAX_TOKENS])
+            children = self.kids.get(element, ())
+            if tag == "text":
+                attrs = "".join(f' {k}="{_escape_attr(v)}"' for k, v in element.attrib.items() if k != ID_ATTR)
+                words = " ".join((element.text or "").split()[:MAX_TOKENS])
                 out.append(f"<text{attrs}>{_escape_text(words)}")
             else:
-                attrs = f' id="{self.number[i]}"' if i in self.number else ""
-                meta = _meta(node)
+                number = self.number.get(id(element))
+                attrs = f' id="{number}"' if number is not None else ""
+                meta = self.page.meta.get(element)
+                if meta is None:
+                    meta = self.page.meta[element] = _meta(element.attrib)
                 if meta:
                     attrs += f' meta="{_escape_attr(meta)}"'
-                if not node.text and not children:
-                    out.append(f"<{node.tag}{attrs}/>")
-                    if node.tail and (i != index or with_tail):
-                        out.append(_escape_text(node.tail))
+                if not element.text and not children:
+                    out.append(f"<{tag}{attrs}/>")
+                    if tail:
+                        out.append(_escape_text(tail))
                     continue
-                out.append(f"<{node.tag}{attrs}>")
-                if node.text:
-                    out.append(_escape_text(node.text))
-            stack.append((i, True))
+                out.append(f"<{tag}{attrs}>")
+                if element.text:
+                    out.append(_escape_text(element.text))
+            stack.append((element, True))
             stack.extend((child, False) for child in reversed(children))
 
 
-def _meta(node: Node) -> str:
-    """AgentBench's ``get_attribute_repr`` summary of a node's salient attributes (cached)."""
-    if node.meta is None:
-        seen: set[str] = set()
-        values: list[str] = []
-        for name in META_ATTRS:
-            raw = node.attrs.get(name)
-            if raw is None:
-                continue
-            value = raw.lower()
-            if value in _DULL_VALUES or value.startswith("http"):
-                continue
-            value = " ".join([v for v in value.split() if len(v) < 15][:MAX_VALUE_TOKENS])
-            if value and value not in seen:
-                seen.add(value)
-                values.append(value)
-        node.meta = " ".join(" ".join(values).split()[:MAX_TOKENS])
-    return node.meta
+def _meta(attrs: Mapping[str, str]) -> str:
+    """AgentBench's ``get_attribute_repr`` summary of an element's salient attributes."""
+    seen: set[str] = set()
+    values: list[str] = []
+    for name in META_ATTRS:
+        raw = attrs.get(name)
+        if raw is None:
+            continue
+        value = raw.lower()
+        if value in _DULL_VALUES or value.startswith("http"):
+            continue
+        value = " ".join([v for v in value.split() if len(v) < 15][:MAX_VALUE_TOKENS])
+        if value and value not in seen:
+            seen.add(value)
+            values.append(value)
+    return " ".join(" ".join(values).split()[:MAX_TOKENS])
 
 
 def _escape_text(text: str) -> str:

@@ -2,16 +2,13 @@
 
 AgentBench's lxml XML parse crashes the sample on malformed ``cleaned_html``; this env instead
 reads such pages with the standard library's forgiving HTML tokenizer (unclosed and stray tags,
-undefined entities, control characters, binary junk) into the same flat node list.
+undefined entities, control characters, binary junk) into the same element tree.
 """
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from agentbench_gym.envs.web_browsing.dom import Node
 
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
@@ -20,43 +17,36 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 class _Builder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        from agentbench_gym.envs.web_browsing.dom import Node
+        self.root = ET.Element("html")
+        self.open: list[ET.Element] = [self.root]
 
-        self._node = Node
-        self.nodes: list[Node] = [Node("html", {}, None, None, -1, [])]
-        self.open: list[int] = [0]
-
-    def _add(self, tag: str, attrs: list[tuple[str, str | None]]) -> int:
-        parent = self.open[-1]
-        index = len(self.nodes)
-        self.nodes.append(self._node(tag, {k: v or "" for k, v in attrs}, None, None, parent, []))
-        self.nodes[parent].children.append(index)
-        return index
+    def _add(self, tag: str, attrs: list[tuple[str, str | None]]) -> ET.Element:
+        return ET.SubElement(self.open[-1], tag, {k: v or "" for k, v in attrs})
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        index = self._add(tag, attrs)
+        element = self._add(tag, attrs)
         if tag not in _VOID:
-            self.open.append(index)
+            self.open.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._add(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
         for depth in range(len(self.open) - 1, 0, -1):
-            if self.nodes[self.open[depth]].tag == tag:
+            if self.open[depth].tag == tag:
                 del self.open[depth:]
                 return  # a stray end tag with no open match is ignored
 
     def handle_data(self, data: str) -> None:
-        parent = self.nodes[self.open[-1]]
-        if parent.children:
-            last = self.nodes[parent.children[-1]]
+        parent = self.open[-1]
+        if len(parent):
+            last = parent[-1]
             last.tail = (last.tail or "") + data
         else:
             parent.text = (parent.text or "") + data
 
 
-def parse_tolerant(markup: str) -> list[Node]:
+def parse_tolerant(markup: str) -> ET.Element:
     """Parse ``markup`` forgivingly; a single top-level element becomes the root, else ``<html>``."""
     builder = _Builder()
     try:
@@ -64,15 +54,9 @@ def parse_tolerant(markup: str) -> list[Node]:
         builder.close()
     except Exception:  # the tokenizer is forgiving, but a page must never crash a sample
         pass
-    nodes = builder.nodes
-    top = nodes[0]
-    if len(top.children) == 1 and not (top.text or "").strip() and nodes[top.children[0]].tag != "text":
-        # Re-root at the single element (drop the synthetic wrapper), renumbering parents.
-        return [_shift(node) for node in nodes[1:]]
-    return nodes
-
-
-def _shift(node: Node) -> Node:
-    node.parent -= 1
-    node.children = [c - 1 for c in node.children]
-    return node
+    root = builder.root
+    if len(root) == 1 and not (root.text or "").strip() and root[0].tag != "text":
+        only = root[0]
+        only.tail = None
+        return only
+    return root
