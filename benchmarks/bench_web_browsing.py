@@ -24,7 +24,7 @@ from agentbench_gym.baselines import make_policy
 from agentbench_gym.envs.web_browsing import WebBrowsingEnv
 from agentbench_gym.envs.web_browsing.data import load_builtin, load_data_dir
 from agentbench_gym.envs.web_browsing.sites import E, button, candidates, footer, header, link, page, render
-from agentbench_gym.envs.web_browsing.tournament import candidate_ranks, parse_page
+from agentbench_gym.envs.web_browsing.tournament import candidate_ranks, parse_page, recall_at_k
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -88,15 +88,6 @@ def measure(env: WebBrowsingEnv, repeat: int) -> dict[str, float]:
             "rounds": statistics.mean(rounds), "kb": statistics.mean(sizes) / 1000}
 
 
-def recall(steps, use_data_ranks: bool) -> dict[int, float]:
-    """Share of steps whose best-ranked positive is in the top k."""
-    out = {}
-    for k in (1, 5, 10, 20, 50):
-        hits = [min(candidate_ranks(s, use_data_ranks)[c.uid] for c in s.positives) < k for s in steps if s.positives]
-        out[k] = sum(hits) / len(hits)
-    return out
-
-
 def main() -> None:
     """Run the cases and print the Markdown section."""
     parser = argparse.ArgumentParser()
@@ -134,7 +125,7 @@ def main() -> None:
         for use_data in (True, False):
             if use_data and not all(s.ranked for s in steps):
                 continue
-            r = recall(steps, use_data)
+            r = recall_at_k(steps, use_data_ranks=use_data)
             label = "Mind2Web DeBERTa (data)" if use_data else "BM25 + prior"
             print(f"| {name} | {label} | " + " | ".join(f"{r[k]:.3f}" for k in (1, 5, 10, 20, 50))
                   + f" | {len(steps)} |")

@@ -51,7 +51,7 @@ class WebBrowsingEnv(AgentBenchEnv):
     episode's steps), ``steps``, ``task_success``, ``gold_in_pool`` and the prediction.
     ``task_metrics`` pools steps: ``main`` = step SR (AgentBench's ``step_sr``/100).
 
-    **Arguments.** ``split`` (``dev`` 31+ steps, ``test`` 100+), ``data_dir`` (Mind2Web JSON:
+    **Arguments.** ``split`` (``dev``, ``test``), ``data_dir`` (Mind2Web JSON:
     AgentBench's ``data_dev``/``data_std`` folders with ``scores_all_data.pkl``, Mind2Web's split
     folders, or JSON files; a ``prompt/llm_prompt_cot.json`` there replaces the built-in demos),
     ``mode`` (``"step"`` or ``"task"``), ``topk`` (10), ``group_size`` (5), ``ranker``
@@ -59,13 +59,28 @@ class WebBrowsingEnv(AgentBenchEnv):
     depends only on the sample; None: drawn from the env's seed), ``cot`` (True),
     ``upstream_parsing`` (False), ``max_turns`` (None).
 
-    **Backends.** In-process (lxml-free): a standard-library XML parse with a tolerant HTML
-    fallback, so malformed pages never crash; huge pages are pruned around the candidates as
-    AgentBench does (AgentBench's 3,500-segment history truncation then applies per round).
+    **Backends.** In-process only; no lxml: a standard-library XML parse with a tolerant HTML
+    fallback, so malformed pages never crash. Huge pages are cut as AgentBench cuts them: pruned
+    to the group's neighbourhood (ancestors, 50 descendants over six levels, three siblings each
+    side), text nodes to 20 words, options to 10 tokens. AgentBench's 3,500-segment history
+    truncation then applies to each round's ``prefix + [observation]`` (the ``HistoryTruncation``
+    wrapper's job); with a query of about 3,150 segments or more AgentBench sends only the first
+    demonstration.
 
-    **Data.** Built-in: small sites written by this project (shopping, travel, forms, search,
-    account pages) in Mind2Web's format without ranker scores (ranked with BM25). Upstream:
-    Mind2Web / AgentBench files via ``data_dir``.
+    **Data.** Built-in: small sites written by this project (shopping, flights, hotels, contact
+    forms, a library catalog, account pages) in Mind2Web's format without ranker scores, so BM25
+    ranks them (plus a small documented prior for form controls, see ``rank.py``); dev 39 steps
+    (6 tasks), test 117 steps (18 tasks); ``python -m agentbench_gym.envs.web_browsing.sitegen``
+    regenerates them. Upstream: Mind2Web / AgentBench files via ``data_dir``.
+    ``tournament.recall_at_k`` reports the ranker's recall (the ceiling on step SR).
+
+    **Deviations from AgentBench v0.2** (all documented choices): the pool order is seeded per
+    sample (``shuffle_seed``) rather than by a process-global ``random`` whose state depends on
+    how many samples ran before; a reply with no ``Answer:`` is ``invalid_format`` unless
+    ``upstream_parsing=True``; a step whose positive is outside the top-k is still played (scored
+    0, ``gold_in_pool`` 0) where AgentBench skips it with status UNKNOWN; a pool of one candidate
+    still gets one round (AgentBench scores it 0 without asking); candidate ids missing from the
+    page are skipped where AgentBench raises.
 
     **Registered ids.** ``AgentBench/WB-v0``.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -120,3 +121,16 @@ class Tournament:
         options = [pruned.option(k) for k in range(len(self.choices))]
         question = prompts.format_question(self.step.task, self.step.previous_actions, options)
         return prompts.format_query(pruned.html(), question)
+
+
+def recall_at_k(steps: Sequence[Step], ks: Sequence[int] = (1, 5, 10, 20, 50), *,
+                use_data_ranks: bool = True) -> dict[int, float]:
+    """Share of steps (with a positive) whose best-ranked positive is in the top ``k``.
+
+    With ``use_data_ranks`` the data's ranker ranks are used where every candidate has one,
+    else the env's BM25 ranking; this is the ceiling on step success at ``topk = k``.
+    """
+    ranked = [candidate_ranks(s, use_data_ranks) for s in steps if s.positives]
+    best = [min(r.get(c.uid, len(r)) for c in s.positives) for s, r in
+            zip([s for s in steps if s.positives], ranked, strict=True)]
+    return {k: (sum(b < k for b in best) / len(best) if best else 0.0) for k in ks}
