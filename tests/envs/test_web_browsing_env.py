@@ -203,3 +203,18 @@ def test_render_and_constructor_checks():
         WebBrowsingEnv(group_size=6)
     with pytest.raises(ValueError):
         WebBrowsingEnv(ranker="deberta")
+
+
+@pytest.mark.parametrize("demo", [0, 2, 4])
+def test_question_layout_rebuilds_agentbench_demonstrations(demo):
+    # AgentBench's demos were produced by format_input_multichoice: rebuild each from its parts.
+    from agentbench_gym.envs.web_browsing import prompts
+
+    text = prompts.demo_prefix()[demo]["content"]
+    html = text.split("'''\n")[1].rstrip("\n")
+    task = re.search(r"^Task: (.*)$", text, re.MULTILINE).group(1)
+    previous = text.split("Previous actions:\n")[1].split("What should be")[0].splitlines()
+    options = re.findall(r"^[B-F]\. (.*)$", text, re.MULTILINE)
+    previous = [] if previous == ["None"] else previous
+    rebuilt = prompts.format_query(html, prompts.format_question(task, previous, options))
+    assert rebuilt == text + "\n"  # AgentBench's files drop the last option's newline
