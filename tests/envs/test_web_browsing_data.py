@@ -143,3 +143,21 @@ def test_score_file_cannot_run_code(tmp_path):
     path.write_bytes(pickle.dumps({"scores": {}, "ranks": {"a": Evil()}}))
     with pytest.raises(DataFormatError, match="refusing"):
         read_scores(path)
+
+
+def test_score_file_with_numpy_scalars(tmp_path):
+    import numpy as np
+
+    path = tmp_path / "scores_all_data.pkl"
+    path.write_bytes(pickle.dumps({"scores": {"a_b": {"7": np.float32(0.5)}}, "ranks": {"a_b": {"7": np.int64(3)}}}))
+    scores = read_scores(path)
+    assert float(scores["scores"]["a_b"]["7"]) == 0.5 and int(scores["ranks"]["a_b"]["7"]) == 3
+
+
+def test_scripted_solver_on_the_test_split():
+    env = WebBrowsingEnv(split="test")
+    policy = make_policy("scripted", env)
+    episodes = [run_episode(env, policy.act, options={"sample": i})[-1][-1] for i in range(len(env.samples))]
+    metrics = WebBrowsingEnv.task_metrics(episodes)
+    steps = [s for t in load_builtin("test") for s in t.steps]
+    assert metrics["main"] == pytest.approx(recall_at_k(steps)[10])  # solvable exactly when reachable
