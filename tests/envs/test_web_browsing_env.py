@@ -174,6 +174,7 @@ def test_task_mode_wrong_step_continues_and_counts(tmp_path):
     assert info["outcome"] is Outcome.COMPLETED and metrics["steps"] == 3
     assert metrics["invalid_steps"] == 1 and info["score"] == pytest.approx(2 / 3)
     assert metrics["task_success"] == 0.0
+    assert [p["predicted_element"] for p in metrics["predictions"]] == ["103", "", "103"]
 
 
 def test_turn_limit_scores_what_was_done(tmp_path):

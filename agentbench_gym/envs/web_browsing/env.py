@@ -48,7 +48,9 @@ class WebBrowsingEnv(AgentBenchEnv):
     **Score & metrics.** Step mode: 1 when the element is right (in the gold ids) and the action's
     token-set F1 with ``"OP value"`` is 1 (step success). Task mode: the fraction of successful
     steps. ``info["metrics"]``: ``element_acc``, ``action_f1``, ``step_sr`` (means over the
-    episode's steps), ``steps``, ``task_success``, ``gold_in_pool`` and the prediction.
+    episode's steps), ``steps``, ``task_success``, ``gold_in_pool``, ``invalid_steps`` and the
+    prediction (``predicted_element``, ``predicted_action``, ``gold_action``; a list of those,
+    ``predictions``, in task mode).
     ``task_metrics`` pools steps: ``main`` = step SR (AgentBench's ``step_sr``/100).
 
     **Arguments.** ``split`` (``dev``, ``test``), ``data_dir`` (Mind2Web JSON:
@@ -203,6 +205,8 @@ class WebBrowsingEnv(AgentBenchEnv):
         }
         if self.mode == "step" and self._results:
             metrics.update(self._results[0].prediction())
+        elif self.mode == "task":  # per-step predictions, so that saved trajectories can be re-scored
+            metrics["predictions"] = [r.prediction() for r in self._results]
         self._round = None
         return TurnResult(observation, outcome, score=metrics["step_sr"], metrics=metrics)
 
