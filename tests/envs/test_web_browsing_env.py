@@ -219,3 +219,15 @@ def test_question_layout_rebuilds_agentbench_demonstrations(demo):
     previous = [] if previous == ["None"] else previous
     rebuilt = prompts.format_query(html, prompts.format_question(task, previous, options))
     assert rebuilt == text + "\n"  # AgentBench's files drop the last option's newline
+
+
+@pytest.mark.parametrize("kwargs", [{"mode": "task"}, {"upstream_parsing": True}, {"shuffle_seed": None, "cot": False}])
+def test_hostile_replies_in_every_mode(kwargs):
+    import numpy as np
+
+    from agentbench_gym.env_checker import check_hostile_input, hostile_replies
+
+    env = gym.make("AgentBench/WB-v0", **kwargs)
+    replies = hostile_replies(np.random.default_rng(5), 300, WebBrowsingEnv.reply_examples)
+    counts = check_hostile_input(env, replies)
+    assert counts and all(o.ended and o.scored for o in counts)
