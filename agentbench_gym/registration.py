@@ -10,6 +10,7 @@ import gymnasium as gym
 ENV_ENTRY_POINTS: dict[str, tuple[str, str]] = {
     "DCG": ("AgentBench/DCG-v0", "agentbench_gym.envs.card_game.env:CardGameEnv"),
     "DB": ("AgentBench/DB-v0", "agentbench_gym.envs.database.env:DatabaseEnv"),
+    "WB": ("AgentBench/WB-v0", "agentbench_gym.envs.web_browsing.env:WebBrowsingEnv"),
 }
 
 TASKS: dict[str, str] = {code: env_id for code, (env_id, _) in ENV_ENTRY_POINTS.items()}
