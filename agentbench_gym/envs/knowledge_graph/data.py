@@ -215,7 +215,11 @@ def builtin_graph() -> tuple[GraphStore, Ontology]:
 
 
 def load_graph_dir(directory: str | Path) -> tuple[GraphStore, Ontology]:
-    """A graph folder laid out like the built-in one (``triples.tsv[.gz]``, ``names``, ``attributes``, ``schema.txt``)."""
+    """A graph folder laid out like the built-in one.
+
+    It holds ``triples.tsv[.gz]`` and optionally ``names.tsv[.gz]``, ``attributes.tsv[.gz]`` and
+    ``schema.txt``.
+    """
     folder = Path(directory)
 
     def pick(stem: str) -> Path | None:
