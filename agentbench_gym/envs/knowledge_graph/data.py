@@ -233,3 +233,8 @@ def load_graph_dir(directory: str | Path) -> tuple[GraphStore, Ontology]:
         raise FileNotFoundError(f"KG: no triples.tsv[.gz] in {folder}")
     schema = folder / "schema.txt"
     return load_graph(triples, pick("names"), pick("attributes"), schema if schema.is_file() else None)
+
+
+def builtin_types() -> list[tuple[str, str]]:
+    """``(mid, type)`` pairs of the built-in world (exported to RDF as ``type.object.type``)."""
+    return [(row[0], row[1]) for row in _rows(builtin_file(PACKAGE, "world") / "types.tsv.gz", 2)]

@@ -65,7 +65,9 @@ class KnowledgeGraphEnv(AgentBenchEnv):
     ``sparql_url`` (or ``$AGENTBENCH_KG_SPARQL_URL``), ``graph`` (local backend: a folder like the
     built-in one, or a triples TSV file), ``ontology_dir`` (``vocab.json`` + ``fb_roles``;
     default ``<data_dir>/ontology``), ``max_results`` (10000: answers returned, like Virtuoso's
-    default ``ResultSetMaxRows``), ``timeout`` (SPARQL seconds, 60), ``upstream_bugs`` (False).
+    default ``ResultSetMaxRows``), ``timeout`` (SPARQL seconds, 60), ``sparql_dialect``
+    (``standard``: SPARQL 1.1 for any engine; ``virtuoso``: upstream's exact query text),
+    ``upstream_bugs`` (False).
 
     **Deliberate differences from upstream** (each documented in TASK_DETAILS §1):
     relation/attribute lists are sorted (upstream: Python set order, unreproducible); the
@@ -122,7 +124,7 @@ class KnowledgeGraphEnv(AgentBenchEnv):
                  max_turns: int | None = None, render_mode: str | None = None, dense: bool = False,
                  sparql_url: str | None = None, graph: str | os.PathLike | None = None,
                  ontology_dir: str | os.PathLike | None = None, max_results: int = 10_000,
-                 timeout: float = 60.0, upstream_bugs: bool = False) -> None:
+                 timeout: float = 60.0, sparql_dialect: str = "standard", upstream_bugs: bool = False) -> None:
         """See the class docstring for the arguments."""
         super().__init__(split=split, data_dir=data_dir, backend=backend, max_turns=max_turns,
                          render_mode=render_mode, dense=dense)
@@ -130,7 +132,7 @@ class KnowledgeGraphEnv(AgentBenchEnv):
             raise ValueError(f"max_results must be at least 1, got {max_results}")
         self.upstream_bugs = upstream_bugs
         self.ontology = self._ontology(data_dir, ontology_dir, graph)
-        self.kg_backend: KGBackend = self._make_backend(sparql_url, graph, max_results, timeout)
+        self.kg_backend: KGBackend = self._make_backend(sparql_url, graph, max_results, timeout, sparql_dialect)
         self._shared = (Programs(), {}, {})  # used across episodes only with upstream_bugs
         self._session: KGSession | None = None
         self._history_reply: str | None = None
@@ -157,14 +159,14 @@ class KnowledgeGraphEnv(AgentBenchEnv):
             self._graph_cache = cached
         return cached
 
-    def _make_backend(self, sparql_url, graph, max_results: int, timeout: float) -> KGBackend:
+    def _make_backend(self, sparql_url, graph, max_results: int, timeout: float, dialect: str) -> KGBackend:
         if self.backend == "sparql":
             from agentbench_gym.envs.knowledge_graph.backends.sparql import SparqlBackend
 
             url = sparql_url or os.environ.get(SPARQL_URL_VARIABLE)
             if not url:
                 raise ValueError(f"KG: backend='sparql' needs sparql_url= or ${SPARQL_URL_VARIABLE}")
-            return SparqlBackend(url, max_results=max_results, timeout=timeout)
+            return SparqlBackend(url, max_results=max_results, timeout=timeout, dialect=dialect)
         if graph is not None:
             store = self._graph(graph)[0]
         elif self.data_dir is not None:
