@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from agentbench_gym.envs.knowledge_graph.backends.local import LocalBackend
-from agentbench_gym.envs.knowledge_graph.program import Programs, ProgramError
+from agentbench_gym.envs.knowledge_graph.program import ProgramError, Programs
 from agentbench_gym.envs.knowledge_graph.store import GraphStore
 
 TRIPLES = [

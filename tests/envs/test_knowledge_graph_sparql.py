@@ -125,7 +125,6 @@ def test_virtuoso_matches_local_on_every_question(virtuoso, dialect):
 
 def test_env_over_oxigraph_solves_dev(oxigraph):
     import gymnasium as gym
-
     from agentbench_gym.baselines import make_policy
 
     env = gym.make("AgentBench/KG-v0", backend="sparql", sparql_url=oxigraph.url)
