@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -148,6 +147,7 @@ def _looks_like_mid(text: str) -> bool:
     return text.startswith(("m.", "g.", "f.", "/m/", "/g/")) or "." in text
 
 
+@lru_cache(maxsize=1 << 20)
 def freebase_id(text: str) -> str:
     """``/m/027rn`` -> ``m.027rn``; ``/film/film/genre`` -> ``film.film.genre``; dotted ids unchanged.
 
@@ -183,27 +183,12 @@ def load_graph(triples: str | Path, names: str | Path | None = None, attributes:
                 if len(fields) >= 3:
                     ranges[fields[1]] = fields[2]
     store = GraphStore(triple_rows, attr_rows, name_map, ranges)
-    for relation, inferred in infer_ranges(triple_rows).items():
+    for relation, inferred in store.infer_ranges().items():
         ranges.setdefault(relation, inferred)
     store.ranges = ranges
     relations = frozenset(store.relations)
     attribute_names = frozenset(store.attributes) | {r for r, t in ranges.items() if t in ATTRIBUTE_RANGES}
     return store, Ontology(relations - attribute_names, attribute_names, ranges)
-
-
-def infer_ranges(triples: list[tuple[str, str, str]]) -> dict[str, str]:
-    """Range of each relation: the most common domain (``a.b`` of ``a.b.c``) of its objects' relations."""
-    domains: dict[str, Counter] = {}
-    for s, r, _ in triples:
-        domains.setdefault(s, Counter())[r.rsplit(".", 1)[0]] += 1
-    votes: dict[str, Counter] = {}
-    for _, r, o in triples:
-        if o in domains:
-            votes.setdefault(r, Counter())[domains[o].most_common(1)[0][0]] += 1
-    ranges = {r: c.most_common(1)[0][0] for r, c in votes.items()}
-    for _, r, _ in triples:
-        ranges.setdefault(r, "common.topic")
-    return ranges
 
 
 @lru_cache(maxsize=1)

@@ -45,26 +45,27 @@ class GraphStore:
                  names: Mapping[str, str] | None = None,
                  ranges: Mapping[str, str] | None = None) -> None:
         """Build the indexes (sorting is O(n log n), done once)."""
-        self.node_ids: dict[str, int] = {}
-        self.nodes: list[str] = []
-        self.relation_ids: dict[str, int] = {}
-        self.relations: list[str] = []
+        # dict.setdefault(key, len(d)) interns in one call; insertion order gives the id -> name lists.
+        nodes: dict[str, int] = {}
+        relations: dict[str, int] = {}
         subjects: list[int] = []
         rels: list[int] = []
         objects: list[int] = []
         for s, r, o in triples:
-            subjects.append(self._node(s))
-            rels.append(self._intern(self.relation_ids, self.relations, r))
-            objects.append(self._node(o))
-        self.attribute_ids: dict[str, int] = {}
-        self.attributes: list[str] = []
+            subjects.append(nodes.setdefault(s, len(nodes)))
+            rels.append(relations.setdefault(r, len(relations)))
+            objects.append(nodes.setdefault(o, len(nodes)))
+        attribute_ids: dict[str, int] = {}
         a_subj: list[int] = []
         a_attr: list[int] = []
         a_text: list[str] = []
         for s, a, v in attributes:
-            a_subj.append(self._node(s))
-            a_attr.append(self._intern(self.attribute_ids, self.attributes, a))
+            a_subj.append(nodes.setdefault(s, len(nodes)))
+            a_attr.append(attribute_ids.setdefault(a, len(attribute_ids)))
             a_text.append(str(v).strip())
+        self.node_ids, self.nodes = nodes, list(nodes)
+        self.relation_ids, self.relations = relations, list(relations)
+        self.attribute_ids, self.attributes = attribute_ids, list(attribute_ids)
         self.names: dict[str, str] = dict(names or {})
         self.ranges: dict[str, str] = dict(ranges or {})
         n_rel = max(len(self.relations), 1)
@@ -81,17 +82,6 @@ class GraphStore:
         self._set_attributes(a_subj, a_attr, a_text)
 
     # ------------------------------------------------------------ building
-    @staticmethod
-    def _intern(index: dict[str, int], names: list[str], name: str) -> int:
-        found = index.get(name)
-        if found is None:
-            found = index[name] = len(names)
-            names.append(name)
-        return found
-
-    def _node(self, mid: str) -> int:
-        return self._intern(self.node_ids, self.nodes, mid)
-
     def _set_attributes(self, subj: list[int], attr: list[int], text: list[str]) -> None:
         n_attr = max(len(self.attributes), 1)
         values = np.array([float(t) for t in text], dtype=np.float64) if text else np.zeros(0)
@@ -161,6 +151,37 @@ class GraphStore:
         index = _ranges(self._attr_key, keys, keys + 1)
         return self._attr_key[index] // self._n_attr, self._attr_val[index]
 
+    def infer_ranges(self) -> dict[str, str]:
+        """Each relation's likely range: the most common domain (``a.b`` of ``a.b.c``) of its objects.
+
+        A node's domain is the one most of its outgoing relations share; vectorised, so it takes
+        well under a second at a million triples.
+        """
+        if not self.relations:
+            return {}
+        domain_names = sorted({_domain(r) for r in self.relations})
+        domain_index = {d: i for i, d in enumerate(domain_names)}
+        rel_domain = np.array([domain_index[_domain(r)] for r in self.relations], dtype=np.int64)
+        n_dom = len(domain_names)
+        subjects, rels = self._edge_key // self._n_rel, self._edge_key % self._n_rel
+        node_domain = np.full(len(self.nodes), -1, dtype=np.int64)
+        pairs, counts = np.unique(subjects * n_dom + rel_domain[rels], return_counts=True)
+        order = np.lexsort((-counts, pairs // n_dom))  # per node, highest count first
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = np.diff(pairs[order] // n_dom) != 0
+        chosen = pairs[order][first]
+        node_domain[chosen // n_dom] = chosen % n_dom
+        object_domain = node_domain[self._edge_obj]
+        known = object_domain >= 0
+        votes, counts = np.unique(rels[known] * n_dom + object_domain[known], return_counts=True)
+        order = np.lexsort((-counts, votes // n_dom))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = np.diff(votes[order] // n_dom) != 0
+        ranges = {self.relations[int(v // n_dom)]: domain_names[int(v % n_dom)] for v in votes[order][first]}
+        for relation in self.relations:
+            ranges.setdefault(relation, "common.topic")
+        return ranges
+
     def memory_bytes(self) -> int:
         """Approximate bytes held by the numpy indexes (names and dicts not included)."""
         arrays = (self._edge_key, self._edge_obj, self._pair_key, self._attr_key, self._attr_val,
@@ -178,3 +199,8 @@ def format_value(value: float, datatype: str) -> str:
     if datatype == "integer":
         return str(int(value))
     return repr(float(value))
+
+
+def _domain(relation: str) -> str:
+    """``a.b`` of ``a.b.c`` (and of compound ``a.b.c.d.e.f`` paths): the type a relation leaves."""
+    return ".".join(relation.split(".")[:2])
