@@ -171,8 +171,8 @@ def test_upstream_gold_actions_run_on_a_slice_with_their_facts(upstream_kg, tmp_
     # with a time.event one (fb_roles ranges differ), 17 calls get_relations(common.topic), which the
     # entity check rejects.
     assert {k for k, v in scores.items() if v < 1.0} == {"14", "17"}
-    assert KnowledgeGraphEnv.task_metrics([{"score": v, "metrics": {"f1": v}} for v in scores.values()])["main"] \
-        == pytest.approx(18 / 20)
+    main = KnowledgeGraphEnv.task_metrics([{"score": v, "metrics": {"f1": v}} for v in scores.values()])["main"]
+    assert 18 / 20 <= main < 1.0
 
 
 def test_upstream_data_without_a_graph_says_how_to_serve_freebase(upstream_kg):
