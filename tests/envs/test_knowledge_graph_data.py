@@ -229,3 +229,16 @@ def test_tsv_loader_on_all_of_fb15k_237(shared_data):
     session.handle("Action: get_relations(#0)")
     attributes = session.handle("Action: get_attributes(#0)").observation
     assert attributes.startswith("Observation: [")
+
+
+def test_env_serves_a_user_graph_given_as_a_store():
+    from agentbench_gym.envs.knowledge_graph.store import GraphStore
+
+    store = GraphStore([("m.a", "x.y.knows", "m.b"), ("m.b", "x.y.knows", "m.c")])
+    env = KnowledgeGraphEnv(graph=store)  # built-in questions, foreign graph: tools run, answers differ
+    env.reset(options={"sample": 0})
+    assert env.step("Action: get_relations(m.a)")[0] == "Observation: [x.y.knows]"
+    obs = env.step("Action: get_neighbors(m.a, x.y.knows)")[0]
+    assert obs == "Observation: variable #0, which are instances of x.y"
+    assert env.step("Final Answer: #0")[-1]["metrics"]["predict"] == ["m.b"]
+    env.close()

@@ -23,9 +23,16 @@ from agentbench_gym.envs.knowledge_graph.data import (
 from agentbench_gym.envs.knowledge_graph.parse import normalize
 from agentbench_gym.envs.knowledge_graph.program import Programs
 from agentbench_gym.envs.knowledge_graph.session import KGSession
+from agentbench_gym.envs.knowledge_graph.store import GraphStore
 from agentbench_gym.envs.knowledge_graph.tools import Ontology, ToolBox
 
 SPARQL_URL_VARIABLE = "AGENTBENCH_KG_SPARQL_URL"
+
+
+def _ontology_of(store: GraphStore) -> Ontology:
+    """Whitelists = everything in the store; ranges from the store or inferred."""
+    ranges = {**store.infer_ranges(), **store.ranges}
+    return Ontology(frozenset(store.relations), frozenset(store.attributes), ranges)
 
 
 class KnowledgeGraphEnv(AgentBenchEnv):
@@ -63,7 +70,8 @@ class KnowledgeGraphEnv(AgentBenchEnv):
     ``data/knowledgegraph`` with ``dev.json``/``std.json``; ``test`` reads ``std.json``),
     ``backend`` (``local`` | ``sparql``), ``max_turns`` (15), ``render_mode`` (``ansi``),
     ``sparql_url`` (or ``$AGENTBENCH_KG_SPARQL_URL``), ``graph`` (local backend: a folder like the
-    built-in one, or a triples TSV file), ``ontology_dir`` (``vocab.json`` + ``fb_roles``;
+    built-in one, a triples TSV file, a ``GraphStore``, or the ``(store, ontology)`` pair that
+    ``data.load_graph(triples, names, attributes, schema)`` returns), ``ontology_dir`` (``vocab.json`` + ``fb_roles``;
     default ``<data_dir>/ontology``), ``max_results`` (10000: answers returned, like Virtuoso's
     default ``ResultSetMaxRows``), ``timeout`` (SPARQL seconds, 60), ``sparql_dialect``
     (``standard``: SPARQL 1.1 for any engine; ``virtuoso``: upstream's exact query text),
@@ -151,11 +159,16 @@ class KnowledgeGraphEnv(AgentBenchEnv):
                                     "(vocab.json, fb_roles): pass ontology_dir=")
         return builtin_graph()[1]
 
-    def _graph(self, graph) -> tuple:
+    def _graph(self, graph) -> tuple[GraphStore, Ontology]:
         cached = getattr(self, "_graph_cache", None)
         if cached is None:
-            path = Path(graph)
-            cached = load_graph_dir(path) if path.is_dir() else load_graph(path)
+            if isinstance(graph, tuple):  # (store, ontology) from load_graph(...)
+                cached = graph
+            elif isinstance(graph, GraphStore):
+                cached = (graph, _ontology_of(graph))
+            else:
+                path = Path(graph)
+                cached = load_graph_dir(path) if path.is_dir() else load_graph(path)
             self._graph_cache = cached
         return cached
 
