@@ -154,3 +154,42 @@ def test_endpoint_errors(oxigraph):
         backend._values("SELECT nonsense")
     assert backend.entity_predicates("m.0zz<z") == []
     backend.close()
+
+
+def test_upstream_questions_over_sparql_match_local(shared_data, tmp_path):
+    """AgentBench's own questions (and ontology) over SPARQL, on a slice holding their facts."""
+    import gymnasium as gym
+    from agentbench_gym.baselines import make_policy
+    from kg_helpers import synthesize_slice
+
+    from agentbench_gym.envs.knowledge_graph.store import GraphStore
+
+    folder = shared_data / "agentbench" / "kg"
+    if not (folder / "dev.json").is_file() or oxigraph_binary() is None:
+        pytest.skip("needs ../shared/data/agentbench/kg and the oxigraph CLI")
+    from agentbench_gym.envs.knowledge_graph.data import load_upstream
+
+    triples, attributes = synthesize_slice(load_upstream(folder, "dev"))
+    store = GraphStore(triples, attributes)
+    server = start_server("oxigraph", store, tmp_path)
+    results = {}
+    try:
+        for backend, extra in (("local", {"graph": store}), ("sparql", {"sparql_url": server.url})):
+            env = gym.make("AgentBench/KG-v0", data_dir=str(folder), backend=backend, **extra)
+            policy = make_policy("scripted", env)
+            transcript = []
+            for index in range(len(env.unwrapped.samples)):
+                obs, info = env.reset(options={"sample": index})
+                policy.reset()
+                while True:
+                    obs, _, terminated, truncated, info = env.step(policy.act(obs, info))
+                    transcript.append(obs)
+                    if terminated or truncated:
+                        transcript.append((info["score"], tuple(info["metrics"]["predict"])))
+                        break
+            env.close()
+            results[backend] = transcript
+    finally:
+        server.stop()
+    assert results["local"] == results["sparql"]
+    assert sum(item[0] == 1.0 for item in results["sparql"] if isinstance(item, tuple)) == 18

@@ -38,4 +38,5 @@ class KnowledgeGraphOracle:
             action = actions[self._step]
             self._step += 1
             return f"Thought: I follow the plan, step {self._step}.\nAction: {action}"
-        return f"Thought: #{self._last} is the final answer.\nFinal Answer: #{self._last}"
+        last = 0 if self._last is None else self._last
+        return f"Thought: #{last} is the final answer.\nFinal Answer: #{last}"
