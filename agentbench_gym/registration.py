@@ -9,11 +9,8 @@ import gymnasium as gym
 # Only tasks whose env really works are listed; each issue that lands a task adds its line.
 ENV_ENTRY_POINTS: dict[str, tuple[str, str]] = {
     "DCG": ("AgentBench/DCG-v0", "agentbench_gym.envs.card_game.env:CardGameEnv"),
-<<<<<<< HEAD
-    "KG": ("AgentBench/KG-v0", "agentbench_gym.envs.knowledge_graph.env:KnowledgeGraphEnv"),
-=======
     "DB": ("AgentBench/DB-v0", "agentbench_gym.envs.database.env:DatabaseEnv"),
->>>>>>> main
+    "KG": ("AgentBench/KG-v0", "agentbench_gym.envs.knowledge_graph.env:KnowledgeGraphEnv"),
 }
 
 TASKS: dict[str, str] = {code: env_id for code, (env_id, _) in ENV_ENTRY_POINTS.items()}
