@@ -283,7 +283,7 @@ def webshop_goals(products: Sequence[Product], instructions: Mapping[str, Any], 
         items = entry if human else [entry]
         for item in items:
             attrs = item.get("instruction_attributes") or []
-            text = item.get("instruction") if human else item.get("instruction")
+            text = item.get("instruction")
             if not attrs or not text:
                 continue
             rng = _goal_rng(product.asin, len(goals))  # upstream's draw is unseeded (see the card)

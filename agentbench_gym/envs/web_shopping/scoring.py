@@ -48,7 +48,7 @@ def token_set_ratio(a: Any, b: Any) -> int:
     pa, pb = _process(_as_text(a)), _process(_as_text(b))
     if not pa or not pb:
         return 0
-    return int(round(fuzz.token_set_ratio(pa, pb)))
+    return round(fuzz.token_set_ratio(pa, pb))
 
 
 def _as_text(value: Any) -> str:
