@@ -100,8 +100,9 @@ class Product:
 class WebShopSample:
     """One goal: the instruction and what the reward compares the purchase with.
 
-    ``goal_options`` holds strings (human goals) or ``(name, value)`` pairs (WebShop's
-    synthetic goals pass ``dict.items()``, which the reward treats differently).
+    ``goal_options`` holds the option values. WebShop's synthetic goals also name each
+    option's group (``goal_option_names``); upstream then passes ``(name, value)`` pairs to the
+    reward, which mis-normalises colours (see `scoring.webshop_reward`'s ``option_pairs``).
     ``solution`` lists the option values a perfect shopper clicks (for the oracle).
     """
 
@@ -113,27 +114,29 @@ class WebShopSample:
     category: str
     product_category: str
     attributes: tuple[str, ...]
-    goal_options: tuple[str | tuple[str, str], ...]
+    goal_options: tuple[str, ...]
     price_upper: float
     solution: tuple[str, ...] = ()
+    goal_option_names: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict (our built-in goal format)."""
         return {"id": self.id, "instruction": self.instruction, "asin": self.asin, "name": self.name,
                 "query": self.query, "category": self.category, "product_category": self.product_category,
                 "attributes": list(self.attributes),
-                "goal_options": [list(o) if isinstance(o, tuple) else o for o in self.goal_options],
-                "price_upper": self.price_upper, "solution": list(self.solution)}
+                "goal_options": list(self.goal_options), "price_upper": self.price_upper,
+                "solution": list(self.solution), "goal_option_names": list(self.goal_option_names)}
 
     @classmethod
     def from_json(cls, record: Mapping[str, Any]) -> WebShopSample:
         """Inverse of `to_json`."""
-        options = tuple(tuple(o) if isinstance(o, list) else o for o in record["goal_options"])
+        options = tuple(str(o) for o in record["goal_options"])
         return cls(id=str(record["id"]), instruction=record["instruction"], asin=record["asin"],
                    name=record["name"], query=record["query"], category=record["category"],
                    product_category=record["product_category"], attributes=tuple(record["attributes"]),
                    goal_options=options, price_upper=float(record["price_upper"]),
-                   solution=tuple(record.get("solution", ())))
+                   solution=tuple(record.get("solution", ())),
+                   goal_option_names=tuple(record.get("goal_option_names", ())))
 
 
 def price_bound(price: float, rng: np.random.Generator) -> float:
@@ -291,7 +294,7 @@ def webshop_goals(products: Sequence[Product], instructions: Mapping[str, Any], 
             if human:
                 options = tuple(item.get("instruction_options") or ())
                 goals.append(dict(product=product, text=text.strip(".") + price_suffix(upper), attrs=attrs,
-                                  options=options, solution=options, upper=upper))
+                                  options=options, names=(), upper=upper))
                 continue
             names = sorted(product.options)
             for combo in itertools.product(*(product.options[n] for n in names)):
@@ -299,7 +302,7 @@ def webshop_goals(products: Sequence[Product], instructions: Mapping[str, Any], 
                 option_text = ", and ".join(f"{k}: {v}" for k, v in pairs)
                 option_text = f" with {option_text}" if option_text else ""
                 goals.append(dict(product=product, text=f"{text}{option_text}{price_suffix(upper)}",
-                                  attrs=attrs, options=pairs, solution=combo, upper=upper))
+                                  attrs=attrs, options=combo, names=tuple(names), upper=upper))
     # Reproduce WebShop's `random.seed(233); random.shuffle(goals)` order exactly: this needs
     # Python's Mersenne Twister, so a private Random instance is used (no global state touched).
     import random  # noqa: TID251
@@ -308,5 +311,5 @@ def webshop_goals(products: Sequence[Product], instructions: Mapping[str, Any], 
                           query=g["product"].query, category=g["product"].category,
                           product_category=g["product"].product_category, attributes=tuple(g["attrs"]),
                           goal_options=tuple(g["options"]), price_upper=float(g["upper"]),
-                          solution=tuple(g["solution"]))
+                          solution=tuple(g["options"]), goal_option_names=g["names"])
             for i, g in enumerate(goals)]

@@ -79,7 +79,10 @@ class WebShopEnv(AgentBenchEnv):
     ## Arguments
     ``split`` ("dev" 80 goals, "test" 200; with ``data_dir``: "dev" = goals 200–279, "test" =
     0–199, "all"), ``data_dir`` (WebShop files, see Data), ``max_turns`` (10), ``tagger``,
-    ``search_anywhere`` (False), ``render_mode="ansi"``.
+    ``render_mode="ansi"``. Upstream quirks, off by default: ``search_anywhere=True`` (WebShop's
+    text env runs ``search[...]`` from any page although only the search page has a search
+    bar); ``upstream_option_pairs=True`` (named goal options of WebShop's synthetic goals reach
+    the reward as ``(name, value)`` pairs, so e.g. the gold colour "r.brown2070" misses).
 
     ## Backends
     ``memory``: in-process catalog with a bm25s index (Lucene BM25, k1=0.9, b=0.4). The same site
@@ -120,12 +123,14 @@ class WebShopEnv(AgentBenchEnv):
 
     def __init__(self, *, split: str | None = None, data_dir: str | None = None, backend: str | None = None,
                  max_turns: int | None = None, render_mode: str | None = None, dense: bool = False,
-                 tagger: str = "auto", search_anywhere: bool = False) -> None:
+                 tagger: str = "auto", search_anywhere: bool = False,
+                 upstream_option_pairs: bool = False) -> None:
         """See the class docstring for the arguments."""
         if tagger not in ("auto", "spacy", "heuristic"):
             raise ValueError(f"tagger must be 'auto', 'spacy' or 'heuristic', got {tagger!r}")
         self.tagger = tagger
         self.search_anywhere = search_anywhere
+        self.upstream_option_pairs = upstream_option_pairs
         self.catalog: Catalog | None = None
         super().__init__(split=split, data_dir=data_dir, backend=backend, max_turns=max_turns,
                          render_mode=render_mode, dense=dense)
@@ -158,7 +163,7 @@ class WebShopEnv(AgentBenchEnv):
     def _start(self, sample: WebShopSample) -> tuple[str, list[dict[str, str]]]:
         assert self.catalog is not None
         self.session = ShopSession(self.catalog, sample, search_anywhere=self.search_anywhere,
-                                   tagger=self.tagger)
+                                   tagger=self.tagger, option_pairs=self.upstream_option_pairs)
         self._noops = 0
         self._searches = 0
         return self._observation(), prompts.prefix_messages()

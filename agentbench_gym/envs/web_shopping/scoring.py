@@ -109,12 +109,23 @@ def type_reward(product: Product, goal: WebShopSample, tagger: str = "auto") -> 
 
 
 def webshop_reward(product: Product, goal: WebShopSample, options: Mapping[str, str],
-                   tagger: str = "auto") -> tuple[float, dict[str, Any]]:
-    """The reward of buying ``product`` with ``options`` for ``goal``, and its parts."""
+                   tagger: str = "auto", option_pairs: bool = False) -> tuple[float, dict[str, Any]]:
+    """The reward of buying ``product`` with ``options`` for ``goal``, and its parts.
+
+    ``option_pairs=True`` reproduces an upstream bug for goals whose options are named
+    (WebShop's synthetic goals): the reward receives ``(name, value)`` pairs, so a colour is
+    normalised only when the value *equals* a colour word and other values are compared as
+    "name value"; e.g. goal ``color: r.brown2070`` is then missed by the gold option
+    (458 of the 6,910 synthetic goals of the 1000-product catalog). By default both sides are
+    plain values, as for the human goals AgentBench uses.
+    """
     type_parts = type_reward(product, goal, tagger)
     price_ok = product.reward_price <= goal.price_upper
     n_attr = attribute_matches(product, goal.attributes)
-    n_opt = option_matches(list(options.values()), goal.goal_options)
+    goal_options: list[Any] = list(goal.goal_options)
+    if option_pairs and goal.goal_option_names:
+        goal_options = list(zip(goal.goal_option_names, goal.goal_options, strict=False))
+    n_opt = option_matches(list(options.values()), goal_options)
     denominator = len(goal.attributes) + len(goal.goal_options) + 1
     total = (n_attr + n_opt + int(price_ok)) / denominator * type_parts["r_type"]
     parts: dict[str, Any] = {

@@ -49,11 +49,14 @@ class ShopSession:
         search_anywhere: allow ``search[...]`` on every page, as WebShop's text env does
             (upstream quirk); by default search works only where the page has a search bar.
         tagger: the noun tagger of the reward's type factor ("auto", "spacy", "heuristic").
+        option_pairs: reproduce upstream's (name, value) option comparison for named goal
+            options (see `scoring.webshop_reward`).
     """
 
     def __init__(self, catalog: Catalog, goal: WebShopSample, *, search_anywhere: bool = False,
-                 tagger: str = "auto") -> None:
+                 tagger: str = "auto", option_pairs: bool = False) -> None:
         """Start on the search page (see the class docstring)."""
+        self.option_pairs = option_pairs
         self.catalog = catalog
         self.goal = goal
         self.search_anywhere = search_anywhere
@@ -194,7 +197,8 @@ class ShopSession:
         product = self.product
         if product is None:  # unreachable through clickables; kept as a guard
             return StepOutcome(valid=False)
-        self.reward, self.parts = webshop_reward(product, self.goal, self.options, self.tagger)
+        self.reward, self.parts = webshop_reward(product, self.goal, self.options, self.tagger,
+                                                   self.option_pairs)
         self.done = True
         self.purchased = (product.asin, dict(self.options))
         return StepOutcome(valid=True, done=True, reward=self.reward, parts=self.parts)
