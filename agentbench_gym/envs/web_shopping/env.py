@@ -85,8 +85,13 @@ class WebShopEnv(AgentBenchEnv):
     the reward as ``(name, value)`` pairs, so e.g. the gold colour "r.brown2070" misses).
 
     ## Backends
-    ``memory``: in-process catalog with a bm25s index (Lucene BM25, k1=0.9, b=0.4). The same site
-    is served as HTML by `agentbench_gym.envs.web_shopping.server` (extra ``ws-html``).
+    ``memory``: in-process catalog with a bm25s index (Lucene BM25, k1=0.9, b=0.4).
+
+    HTML mode (extra ``ws-html``): ``serve_html=True`` starts a FastAPI server on 127.0.0.1 (a
+    free port) and serves each episode's session at ``info["url"]``: a browser (or a person)
+    can search, open items, choose options and buy there; the page and the text env share one
+    state machine, so rewards are identical. ``python -m agentbench_gym.envs.web_shopping.server``
+    serves a whole split (``/start?goal=<id>`` opens one session per episode).
 
     ## Data
     Built-in: 2,000 generated products in five categories, 80 dev + 200 test goals, each solvable
@@ -124,7 +129,7 @@ class WebShopEnv(AgentBenchEnv):
     def __init__(self, *, split: str | None = None, data_dir: str | None = None, backend: str | None = None,
                  max_turns: int | None = None, render_mode: str | None = None, dense: bool = False,
                  tagger: str = "auto", search_anywhere: bool = False,
-                 upstream_option_pairs: bool = False) -> None:
+                 upstream_option_pairs: bool = False, serve_html: bool = False) -> None:
         """See the class docstring for the arguments."""
         if tagger not in ("auto", "spacy", "heuristic"):
             raise ValueError(f"tagger must be 'auto', 'spacy' or 'heuristic', got {tagger!r}")
@@ -138,6 +143,12 @@ class WebShopEnv(AgentBenchEnv):
             from agentbench_gym.envs.web_shopping.nouns import noun_tagger
             noun_tagger("spacy")  # raises MissingExtra now rather than mid-episode
         self.session: ShopSession | None = None
+        self.server = None
+        if serve_html:  # HTML mode: each episode's session is also served over HTTP
+            from agentbench_gym.envs.web_shopping.server import WebShopServer
+            self.server = WebShopServer(self.catalog, self.samples, tagger=tagger,
+                                        search_anywhere=search_anywhere, option_pairs=upstream_option_pairs)
+        self._url: str | None = None
         self._noops = 0
         self._searches = 0
 
@@ -164,6 +175,7 @@ class WebShopEnv(AgentBenchEnv):
         assert self.catalog is not None
         self.session = ShopSession(self.catalog, sample, search_anywhere=self.search_anywhere,
                                    tagger=self.tagger, option_pairs=self.upstream_option_pairs)
+        self._url = self.server.add_session(self.session) if self.server is not None else None
         self._noops = 0
         self._searches = 0
         return self._observation(), prompts.prefix_messages()
@@ -193,7 +205,17 @@ class WebShopEnv(AgentBenchEnv):
     def _step_info(self) -> dict[str, Any]:
         if self.session is None:
             return {}
-        return {"available_actions": self.session.available_actions(), "page": self.session.page}
+        info: dict[str, Any] = {"available_actions": self.session.available_actions(), "page": self.session.page}
+        if self._url is not None:
+            info["url"] = self._url
+        return info
+
+    def close(self) -> None:
+        """End the episode and stop the HTML server, if any."""
+        super().close()
+        if getattr(self, "server", None) is not None:
+            self.server.close()
+            self.server = None
 
     # ---------------------------------------------------------------- helpers
     def _observation(self) -> str:
