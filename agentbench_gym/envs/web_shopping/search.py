@@ -129,15 +129,16 @@ class SearchIndex:
         Ties are broken by document order so that the same query always gives the same list.
         """
         scores = self.scores(query)
-        positive = int(np.count_nonzero(scores > 0))
-        k = min(k, positive)
+        candidates = np.flatnonzero(scores > 0)
+        k = min(k, len(candidates))
         if k <= 0:
             return []
-        if k < len(scores):
-            kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-            candidates = np.flatnonzero(scores >= kth)
-        else:
-            candidates = np.flatnonzero(scores > 0)
+        if k < len(candidates):
+            # Partition the positive scores only: numpy's introselect is very slow on the
+            # mass of tied zeros a large catalog gives.
+            values = scores[candidates]
+            kth = np.partition(values, len(values) - k)[len(values) - k]
+            candidates = candidates[values >= kth]
         order = np.lexsort((candidates, -scores[candidates]))
         return [int(i) for i in candidates[order[:k]]]
 
