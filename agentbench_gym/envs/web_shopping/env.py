@@ -72,9 +72,15 @@ class WebShopEnv(AgentBenchEnv):
     ``purchased_asin``-independent counters ``noops``, ``searches``. Task metric ``main`` =
     mean reward (AgentBench's "reward"), plus ``success_rate``.
 
-    Noun tagging: ``tagger="auto"`` uses spaCy (en_core_web_lg/md/sm) when installed, else a
-    heuristic tagger (`nouns.heuristic_nouns`); ``"spacy"`` requires it. On the built-in data
-    both give the same rewards for gold purchases (query match fixes r_type).
+    Noun tagging (the type factor): ``tagger="auto"`` uses spaCy when it and an English pipeline
+    are installed (``$AGENTBENCH_SPACY_MODEL``, else en_core_web_lg/md/sm; AgentBench uses lg),
+    else a heuristic tagger (`nouns.heuristic_nouns`: title words minus function words,
+    numerals, some units and -ed/-ly words); ``"spacy"`` requires spaCy (extra ``ws-spacy``
+    plus a pipeline). Gold purchases score 1 with either. On WebShop's 1000-product data
+    (``benchmarks/compare_ws_taggers.py``, against spaCy's small English pipeline) the
+    heuristic's noun sets have Jaccard 0.845 with spaCy's; over 2,800 purchases of the top-10
+    search hits of 280 goals, r_type differs in 3.2% and the reward by 0.0054 on average
+    (max 0.54).
 
     ## Arguments
     ``split`` ("dev" 80 goals, "test" 200; with ``data_dir``: "dev" = goals 200–279, "test" =
