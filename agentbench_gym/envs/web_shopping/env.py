@@ -237,6 +237,24 @@ class WebShopEnv(AgentBenchEnv):
         return metrics
 
     @classmethod
+    def backend_status(cls) -> dict[str, str | None]:
+        """``memory`` (bm25s + rapidfuzz), ``html`` mode (fastapi + uvicorn), ``spacy`` tagger."""
+        import importlib.util
+
+        def missing(modules: tuple[str, ...], hint: str) -> str | None:
+            absent = [m for m in modules if importlib.util.find_spec(m) is None]
+            return f"missing {', '.join(absent)}: {hint}" if absent else None
+
+        from agentbench_gym.envs.web_shopping.nouns import spacy_available
+
+        spacy_hint = None if spacy_available() else (
+            "optional; pip install 'agentbench-gym[ws-spacy]' plus an English pipeline "
+            "(else the heuristic noun tagger is used)")
+        return {"memory": missing(("bm25s", "rapidfuzz"), "pip install 'agentbench-gym[ws]'"),
+                "html": missing(("fastapi", "uvicorn"), "pip install 'agentbench-gym[ws-html]'"),
+                "spacy-tagger": spacy_hint}
+
+    @classmethod
     def task_metrics(cls, episodes: Sequence[Mapping[str, Any]]) -> dict[str, float]:
         """Mean reward (AgentBench's ``reward``, "main") and the success rate (reward == 1)."""
         if not episodes:
