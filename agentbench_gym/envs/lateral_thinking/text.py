@@ -65,6 +65,9 @@ def stem(word: str) -> str:
     """A light stemmer: synonyms first, then common suffixes and a final 'e' ('hated' = 'hate')."""
     if word in SYNONYMS:
         return SYNONYMS[word]
+    if len(word) > 4 and word.endswith(("ies", "ied")):
+        word = word[:-3] + "y"  # worries, worried -> worry
+        return SYNONYMS.get(word, word)
     for suffix in ("ing", "ed", "es", "s", "ly"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             base = word[: -len(suffix)]

@@ -59,7 +59,9 @@ class ChatClient:
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         last: Exception | None = None
+        attempts = 0
         for attempt in range(self.retries + 1):
+            attempts += 1
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
             request = urllib.request.Request(f"{self.base_url}/chat/completions", body, headers, method="POST")
@@ -75,7 +77,7 @@ class ChatClient:
                     break  # a client error will not go away by retrying
             except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
                 last = exc
-        raise JudgeError(f"judge API {self.base_url} failed after {self.retries + 1} attempt(s): {last}")
+        raise JudgeError(f"judge API {self.base_url} failed after {attempts} attempt(s): {last}")
 
 
 def _clean_key(line: str) -> str:
