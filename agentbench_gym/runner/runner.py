@@ -1,0 +1,296 @@
+"""The runner: max-flow scheduled episodes on asyncio, env work in threads, results to a folder.
+
+Each episode ends with an event on the loop; its agent and task workers are given back and the
+max flow is solved again at once, so the next episode starts within a millisecond or so
+(AgentBench's assigner polls every few seconds). Envs of a task are kept in a pool and reused
+by later episodes (an env is reset between episodes; one that failed is closed and replaced).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import inspect
+import platform
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+
+import agentbench_gym
+from agentbench_gym.core import Outcome
+from agentbench_gym.runner.config import AgentSpec, TaskSpec, parse_agent, parse_task
+from agentbench_gym.runner.play import aplay_episode, data_fingerprint, play_episode
+from agentbench_gym.runner.progress import RunProgress
+from agentbench_gym.runner.schedule import Job, Scheduler
+from agentbench_gym.runner.store import RunStore
+
+
+@dataclass
+class RunResult:
+    """What ``run`` returns.
+
+    Attributes:
+        records: the final record of every (agent, task, sample) — this run's and, when resuming,
+            the earlier runs' — plus the error records of samples that used up their retries.
+        out: the output folder (None for an in-memory run).
+        stats: scheduler and timing numbers (episodes, solves, idle gaps, timeline).
+    """
+
+    records: list[dict[str, Any]]
+    out: Path | None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+class EnvPool:
+    """Envs of one task, reused across episodes; at most ``spec.workers`` are ever built."""
+
+    def __init__(self, spec: TaskSpec) -> None:
+        """An empty pool for ``spec``."""
+        self.spec = spec
+        self.free: list[gym.Env] = []
+        self.all: list[gym.Env] = []
+        self.policies: dict[int, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def take(self) -> gym.Env:
+        """A free env, or a new one (called from a worker thread)."""
+        with self._lock:
+            if self.free:
+                return self.free.pop()
+        env = self.spec.make()
+        with self._lock:
+            self.all.append(env)
+        return env
+
+    def give_back(self, env: gym.Env, broken: bool) -> None:
+        """Return an env after an episode; a broken one is closed instead of reused."""
+        if broken:
+            self.discard(env)
+        else:
+            with self._lock:
+                self.free.append(env)
+
+    def discard(self, env: gym.Env) -> None:
+        """Close an env and forget it (and the policies built on it)."""
+        self.policies.pop(id(env), None)
+        if env in self.all:
+            self.all.remove(env)
+        try:
+            env.close()
+        except Exception:  # closing a broken env must not stop the run
+            pass
+
+    def close(self) -> None:
+        """Close every env of the pool."""
+        for env in list(self.all):
+            self.discard(env)
+        self.free.clear()
+
+
+def _agents(agents: Sequence[AgentSpec | str] | dict[str, str]) -> list[AgentSpec]:
+    if isinstance(agents, dict):
+        return [AgentSpec(name, spec) for name, spec in agents.items()]
+    return [a if isinstance(a, AgentSpec) else parse_agent(a) for a in agents]
+
+
+def _tasks(tasks: Sequence[TaskSpec | str]) -> list[TaskSpec]:
+    return [t if isinstance(t, TaskSpec) else parse_task(t) for t in tasks]
+
+
+def run(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequence[TaskSpec | str], *,
+        out: str | Path | None = None, split: str | None = None, seed: int = 0, limit: int | None = None,
+        max_retries: int = 2, progress: bool = False, run_id: str | None = None) -> RunResult:
+    """Run every (agent, task) pair on its task's samples under the worker limits.
+
+    Args:
+        agents: ``AgentSpec`` objects, CLI forms ``"NAME=SPEC[:workers]"``, or ``{name: spec}``.
+        tasks: ``TaskSpec`` objects or CLI forms ``"CODE[:workers]"``.
+        out: output folder; a folder holding an earlier run of the same settings is resumed
+            (finished samples are skipped, error ones re-run while attempts remain).
+        split: split for every task (default: each task's built-in dev split).
+        seed: base seed; sample ``i`` is played with seed ``seed + i`` (same seeds for every agent).
+        limit: at most this many samples per task (the first ones of the split).
+        max_retries: how many times a ``task_error``/``agent_error`` sample is run again.
+        progress: show rich progress bars on stderr.
+        run_id: id stored in the records (default: a new one per call).
+    """
+    return asyncio.run(arun(agents, tasks, out=out, split=split, seed=seed, limit=limit,
+                            max_retries=max_retries, progress=progress, run_id=run_id))
+
+
+async def arun(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequence[TaskSpec | str], *,
+               out: str | Path | None = None, split: str | None = None, seed: int = 0, limit: int | None = None,
+               max_retries: int = 2, progress: bool = False, run_id: str | None = None) -> RunResult:
+    """``run`` as a coroutine (for callers that already have an event loop)."""
+    agent_specs, task_specs = _agents(agents), _tasks(tasks)
+    for spec in task_specs:
+        if split is not None:
+            spec.kwargs.setdefault("split", split)
+    _check_unique([a.name for a in agent_specs], "agent"), _check_unique([t.name for t in task_specs], "task")
+    run_id = run_id or uuid.uuid4().hex[:12]
+    store = RunStore(out) if out is not None else None
+    pools = {t.name: EnvPool(t) for t in task_specs}
+    executor = ThreadPoolExecutor(max_workers=max(1, sum(t.workers for t in task_specs)),
+                                  thread_name_prefix="agentbench-env")
+    loop = asyncio.get_running_loop()
+    bars = RunProgress(enabled=progress)
+    try:
+        # One env per task up front: it gives the sample list (and joins the pool).
+        first = await asyncio.gather(*(loop.run_in_executor(executor, pools[t.name].take) for t in task_specs))
+        samples: dict[str, list[str]] = {}
+        for spec, env in zip(task_specs, first, strict=True):
+            pools[spec.name].free.append(env)
+            ids = [str(getattr(s, "id", i)) for i, s in enumerate(env.unwrapped.samples)]
+            samples[spec.name] = ids[:limit] if limit is not None else ids
+        manifest = _manifest(run_id, agent_specs, task_specs, split, seed, limit, max_retries, first)
+        if store is not None:
+            _merge_manifest(store, manifest)
+        pairs = [(a, t) for a in agent_specs for t in task_specs if a.tasks is None or t.name in a.tasks]
+        scheduler = Scheduler({a.name: a.workers for a in agent_specs}, {t.name: t.workers for t in task_specs})
+        finals: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for agent, task in pairs:
+            state = store.state(agent.name, task.name) if store is not None else None
+            todo = 0
+            for index, sample_id in enumerate(samples[task.name]):
+                if state is not None and sample_id in state.done:
+                    finals[(agent.name, task.name, sample_id)] = state.done[sample_id]
+                    continue
+                tried = state.attempts.get(sample_id, 0) if state is not None else 0
+                if tried > max_retries:
+                    last = [r for r in store.records(agent.name, task.name) if str(r["sample_id"]) == sample_id]
+                    finals[(agent.name, task.name, sample_id)] = last[-1]
+                    continue
+                scheduler.add(Job(agent.name, task.name, index, sample_id, seed + index, tried + 1))
+                todo += 1
+            bars.add_pair(agent.name, task.name, total=len(samples[task.name]),
+                          done=len(samples[task.name]) - todo)
+        agent_by_name = {a.name: a for a in agent_specs}
+        stats = await _loop(scheduler, pools, agent_by_name, executor, store, bars, finals, run_id, max_retries)
+        stats.update(scheduler.stats())
+        return RunResult(list(finals.values()), Path(out) if out is not None else None, stats)
+    finally:
+        bars.close()
+        await asyncio.gather(*(loop.run_in_executor(executor, p.close) for p in pools.values()),
+                             return_exceptions=True)
+        executor.shutdown(wait=True)
+        if store is not None:
+            store.close()
+
+
+async def _loop(scheduler: Scheduler, pools: dict[str, EnvPool], agents: dict[str, AgentSpec],
+                executor: ThreadPoolExecutor, store: RunStore | None, bars: RunProgress,
+                finals: dict[tuple[str, str, str], dict[str, Any]], run_id: str, max_retries: int) -> dict[str, Any]:
+    """Start what the max flow allows, wait for any episode to end, give its capacity back, repeat."""
+    loop = asyncio.get_running_loop()
+    running: set[asyncio.Future] = set()
+    gaps: list[float] = []
+    timeline: list[tuple[float, int, int]] = []
+    t0 = time.perf_counter()
+    episodes = 0
+
+    def launch(freed_at: float | None) -> None:
+        for job in scheduler.assign():
+            running.add(asyncio.ensure_future(_episode(job, freed_at)))
+        timeline.append((time.perf_counter() - t0, scheduler.running, scheduler.queued))
+
+    async def _episode(job: Job, freed_at: float | None) -> tuple[Job, dict[str, Any], float]:
+        agent, pool = agents[job.agent], pools[job.task]
+        env, policy = await loop.run_in_executor(executor, _prepare, pool, agent, job, freed_at, gaps)
+        policy_async = inspect.iscoroutinefunction(getattr(policy, "aact", None))
+        broken = True
+        try:
+            if policy_async:
+                record = await aplay_episode(env, policy, index=job.index, seed=job.seed, run_id=run_id,
+                                             agent=job.agent, attempt=job.attempt)
+            else:
+                record = await loop.run_in_executor(executor, _play, env, policy, job, run_id)
+            broken = record["outcome"] == Outcome.TASK_ERROR
+            return job, record, time.perf_counter()
+        finally:
+            pool.give_back(env, broken)
+
+    launch(None)
+    while running:
+        done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        freed_at = None
+        for future in done:
+            running.discard(future)
+            job, record, ended = future.result()
+            freed_at = ended if freed_at is None else min(freed_at, ended)
+            scheduler.release(job)
+            episodes += 1
+            if store is not None:
+                store.append(record)
+            key = (job.agent, job.task, job.sample_id)
+            finals[key] = record
+            failed = not Outcome(record["outcome"]).scored
+            if failed and job.attempt <= max_retries:
+                scheduler.add(Job(job.agent, job.task, job.index, job.sample_id, job.seed, job.attempt + 1))
+            bars.episode(job.agent, job.task, record["outcome"], final=not failed or job.attempt > max_retries)
+        launch(freed_at)
+    return {"episodes": episodes, "wall_seconds": time.perf_counter() - t0, "idle_gaps": gaps,
+            "timeline": timeline}
+
+
+def _prepare(pool: EnvPool, agent: AgentSpec, job: Job, freed_at: float | None, gaps: list[float]):
+    """In a worker thread: take an env from the pool and build (or reuse) the agent's policy."""
+    if freed_at is not None:
+        gaps.append(time.perf_counter() - freed_at)  # idle time of the freed worker
+    env = pool.take()
+    if agent.per_episode:
+        return env, agent.build(env, job.seed)
+    cache = pool.policies.setdefault(id(env), {})
+    if job.agent not in cache:
+        cache[job.agent] = agent.build(env, job.seed)
+    return env, cache[job.agent]
+
+
+def _play(env: gym.Env, policy: Any, job: Job, run_id: str) -> dict[str, Any]:
+    return play_episode(env, policy, index=job.index, seed=job.seed, run_id=run_id, agent=job.agent,
+                        attempt=job.attempt)
+
+
+def _check_unique(names: list[str], what: str) -> None:
+    seen = {n for n in names if names.count(n) > 1}
+    if seen:
+        raise ValueError(f"{what} names must be unique; repeated: {sorted(seen)}")
+
+
+def _manifest(run_id: str, agents: list[AgentSpec], tasks: list[TaskSpec], split: str | None, seed: int,
+              limit: int | None, max_retries: int, envs: list[gym.Env]) -> dict[str, Any]:
+    import numpy
+
+    return {
+        "run_id": run_id,
+        "config": {"agents": {a.name: a.describe() for a in agents}, "tasks": {t.name: t.describe() for t in tasks},
+                   "split": split, "limit": limit, "max_retries": max_retries},
+        "seeds": {"base": seed, "rule": "sample i of a task is played with seed base + i"},
+        "versions": {"agentbench_gym": agentbench_gym.__version__, "gymnasium": gym.__version__,
+                     "numpy": numpy.__version__, "python": platform.python_version(),
+                     "data": {t.name: data_fingerprint(env) for t, env in zip(tasks, envs, strict=True)}},
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _merge_manifest(store: RunStore, manifest: dict[str, Any]) -> None:
+    """Write the manifest; on resume, refuse settings that would mix incomparable records."""
+    old = store.read_manifest()
+    if old is not None:
+        for key in ("split", "limit"):
+            if old["config"].get(key) != manifest["config"][key]:
+                raise ValueError(f"{store.root} holds a run with {key}={old['config'].get(key)!r}, "
+                                 f"not {manifest['config'][key]!r}; use another --out")
+        if old["seeds"]["base"] != manifest["seeds"]["base"]:
+            raise ValueError(f"{store.root} holds a run with seed {old['seeds']['base']}; use another --out")
+        for key in ("agents", "tasks"):
+            manifest["config"][key] = {**old["config"].get(key, {}), **manifest["config"][key]}
+        manifest["versions"]["data"] = {**old["versions"].get("data", {}), **manifest["versions"]["data"]}
+        manifest["history"] = [*old.get("history", []), {"run_id": old["run_id"], "started_at": old["started_at"]}]
+    store.write_manifest(manifest)
