@@ -45,13 +45,14 @@ def data_fingerprint(env: gym.Env) -> str:
 class RecordBuilder:
     """Accumulate one episode (reset, then steps) into a record dict."""
 
-    def __init__(self, env: gym.Env, *, run_id: str, agent: str, seed: int | None, attempt: int = 1) -> None:
-        """Start an empty record for ``agent`` on ``env``."""
+    def __init__(self, env: gym.Env, *, run_id: str, agent: str, seed: int | None, attempt: int = 1,
+                 task: str | None = None) -> None:
+        """Start an empty record for ``agent`` on ``env`` (``task``: the run's name of the task)."""
         base = env.unwrapped
         spec = getattr(env, "spec", None) or getattr(base, "spec", None)
         self.t0 = time.perf_counter()
         self.record: dict[str, Any] = {
-            "run_id": run_id, "agent": agent, "task": getattr(base, "task", ""),
+            "run_id": run_id, "agent": agent, "task": task or getattr(base, "task", ""),
             "env_id": spec.id if spec is not None else None, "split": getattr(base, "split", None),
             "sample_id": "", "seed": seed, "attempt": attempt,
             "outcome": Outcome.RUNNING.value, "score": 0.0, "metrics": {}, "turns": 0,
@@ -64,8 +65,7 @@ class RecordBuilder:
     def start(self, observation: str, info: dict[str, Any]) -> None:
         """Record the reset: prefix messages and the first observation."""
         prefix = [{"role": m["role"], "content": m["content"]} for m in info.get("prefix", [])]
-        self.record.update(task=str(info.get("task", self.record["task"])), sample_id=str(info.get("sample_id", "")),
-                           prefix_length=len(prefix))
+        self.record.update(sample_id=str(info.get("sample_id", "")), prefix_length=len(prefix))
         self.record["messages"] = [*prefix, {"role": "user", "content": observation}]
 
     def step(self, action: str, observation: str, reward: float, info: dict[str, Any],
@@ -95,14 +95,14 @@ class RecordBuilder:
 
 
 def play_episode(env: gym.Env, policy: Any, *, index: int, seed: int | None, run_id: str = "",
-                 agent: str = "", attempt: int = 1) -> dict[str, Any]:
+                 agent: str = "", attempt: int = 1, task: str | None = None) -> dict[str, Any]:
     """Play sample ``index`` of ``env`` with ``policy`` to the end and return its record.
 
     A policy that fails (``AgentError``, or any other exception: a broken policy must not stop a
     whole run) ends the episode as ``agent_error``; an env whose reset fails gives ``task_error``.
     Both are re-run by the runner, never scored.
     """
-    builder = RecordBuilder(env, run_id=run_id, agent=agent, seed=seed, attempt=attempt)
+    builder = RecordBuilder(env, run_id=run_id, agent=agent, seed=seed, attempt=attempt, task=task)
     try:
         observation, info = env.reset(seed=seed, options={"sample": index})
         policy.reset()
@@ -131,11 +131,11 @@ def play_episode(env: gym.Env, policy: Any, *, index: int, seed: int | None, run
 
 
 async def aplay_episode(env: gym.Env, policy: Any, *, index: int, seed: int | None, run_id: str = "",
-                        agent: str = "", attempt: int = 1) -> dict[str, Any]:
+                        agent: str = "", attempt: int = 1, task: str | None = None) -> dict[str, Any]:
     """``play_episode`` for a policy with ``aact``: the policy runs on the loop, env calls in threads."""
     import asyncio
 
-    builder = RecordBuilder(env, run_id=run_id, agent=agent, seed=seed, attempt=attempt)
+    builder = RecordBuilder(env, run_id=run_id, agent=agent, seed=seed, attempt=attempt, task=task)
     try:
         observation, info = await asyncio.to_thread(env.reset, seed=seed, options={"sample": index})
         policy.reset()

@@ -208,7 +208,7 @@ async def _loop(scheduler: Scheduler, pools: dict[str, EnvPool], agents: dict[st
         try:
             if policy_async:
                 record = await aplay_episode(env, policy, index=job.index, seed=job.seed, run_id=run_id,
-                                             agent=job.agent, attempt=job.attempt)
+                                             agent=job.agent, attempt=job.attempt, task=job.task)
             else:
                 record = await loop.run_in_executor(executor, _play, env, policy, job, run_id)
             broken = record["outcome"] == Outcome.TASK_ERROR
@@ -254,7 +254,7 @@ def _prepare(pool: EnvPool, agent: AgentSpec, job: Job, freed_at: float | None, 
 
 def _play(env: gym.Env, policy: Any, job: Job, run_id: str) -> dict[str, Any]:
     return play_episode(env, policy, index=job.index, seed=job.seed, run_id=run_id, agent=job.agent,
-                        attempt=job.attempt)
+                        attempt=job.attempt, task=job.task)
 
 
 def _check_unique(names: list[str], what: str) -> None:
