@@ -8,6 +8,7 @@ to a folder that a restarted run resumes; ``SchedulerVectorEnv`` is the vector-e
 from agentbench_gym.runner.config import AgentSpec, TaskSpec, parse_agent, parse_task
 from agentbench_gym.runner.runner import RunResult, arun, run
 from agentbench_gym.runner.schedule import Job, Scheduler, build_flow_graph, plan_assignment
+from agentbench_gym.runner.vector import SchedulerVectorEnv, slot_info
 
-__all__ = ["AgentSpec", "Job", "RunResult", "Scheduler", "TaskSpec", "arun", "build_flow_graph",
-           "parse_agent", "parse_task", "plan_assignment", "run"]
+__all__ = ["AgentSpec", "Job", "RunResult", "Scheduler", "SchedulerVectorEnv", "TaskSpec", "arun", "build_flow_graph",
+           "parse_agent", "parse_task", "plan_assignment", "run", "slot_info"]

@@ -131,13 +131,20 @@ def play_episode(env: gym.Env, policy: Any, *, index: int, seed: int | None, run
 
 
 async def aplay_episode(env: gym.Env, policy: Any, *, index: int, seed: int | None, run_id: str = "",
-                        agent: str = "", attempt: int = 1, task: str | None = None) -> dict[str, Any]:
-    """``play_episode`` for a policy with ``aact``: the policy runs on the loop, env calls in threads."""
+                        agent: str = "", attempt: int = 1, task: str | None = None,
+                        call: Any = None) -> dict[str, Any]:
+    """``play_episode`` for a policy with ``aact``: the policy runs on the loop, env calls in threads.
+
+    ``call`` is ``async (fn, *args, **kwargs) -> result`` running env calls where the env lives
+    (default ``asyncio.to_thread``; the runner passes the env's own worker thread).
+    """
     import asyncio
+
+    call = call or asyncio.to_thread
 
     builder = RecordBuilder(env, run_id=run_id, agent=agent, seed=seed, attempt=attempt, task=task)
     try:
-        observation, info = await asyncio.to_thread(env.reset, seed=seed, options={"sample": index})
+        observation, info = await call(env.reset, seed=seed, options={"sample": index})
         policy.reset()
     except Exception as exc:
         builder.record["sample_id"] = _sample_id(env, index)
@@ -153,7 +160,7 @@ async def aplay_episode(env: gym.Env, policy: Any, *, index: int, seed: int | No
             return builder.finish(Outcome.AGENT_ERROR, 0.0, {}, f"policy returned {type(action).__name__}, not str")
         called = time.perf_counter()
         try:
-            observation, reward, _, _, info = await asyncio.to_thread(env.step, action)
+            observation, reward, _, _, info = await call(env.step, action)
         except Exception as exc:
             return builder.finish(Outcome.TASK_ERROR, 0.0, {}, _describe(exc))
         if builder.step(action, observation, reward, info, called - started, time.perf_counter() - called):

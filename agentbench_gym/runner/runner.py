@@ -12,11 +12,9 @@ import asyncio
 import datetime as dt
 import inspect
 import platform
-import threading
 import time
 import uuid
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ import agentbench_gym
 from agentbench_gym.core import Outcome
 from agentbench_gym.runner.config import AgentSpec, TaskSpec, parse_agent, parse_task
 from agentbench_gym.runner.play import aplay_episode, data_fingerprint, play_episode
+from agentbench_gym.runner.pool import EnvPool, EnvWorker
 from agentbench_gym.runner.progress import RunProgress
 from agentbench_gym.runner.schedule import Job, Scheduler
 from agentbench_gym.runner.store import RunStore
@@ -46,52 +45,6 @@ class RunResult:
     records: list[dict[str, Any]]
     out: Path | None
     stats: dict[str, Any] = field(default_factory=dict)
-
-
-class EnvPool:
-    """Envs of one task, reused across episodes; at most ``spec.workers`` are ever built."""
-
-    def __init__(self, spec: TaskSpec) -> None:
-        """An empty pool for ``spec``."""
-        self.spec = spec
-        self.free: list[gym.Env] = []
-        self.all: list[gym.Env] = []
-        self.policies: dict[int, dict[str, Any]] = {}
-        self._lock = threading.Lock()
-
-    def take(self) -> gym.Env:
-        """A free env, or a new one (called from a worker thread)."""
-        with self._lock:
-            if self.free:
-                return self.free.pop()
-        env = self.spec.make()
-        with self._lock:
-            self.all.append(env)
-        return env
-
-    def give_back(self, env: gym.Env, broken: bool) -> None:
-        """Return an env after an episode; a broken one is closed instead of reused."""
-        if broken:
-            self.discard(env)
-        else:
-            with self._lock:
-                self.free.append(env)
-
-    def discard(self, env: gym.Env) -> None:
-        """Close an env and forget it (and the policies built on it)."""
-        self.policies.pop(id(env), None)
-        if env in self.all:
-            self.all.remove(env)
-        try:
-            env.close()
-        except Exception:  # closing a broken env must not stop the run
-            pass
-
-    def close(self) -> None:
-        """Close every env of the pool."""
-        for env in list(self.all):
-            self.discard(env)
-        self.free.clear()
 
 
 def _agents(agents: Sequence[AgentSpec | str] | dict[str, str]) -> list[AgentSpec]:
@@ -137,19 +90,18 @@ async def arun(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequen
     run_id = run_id or uuid.uuid4().hex[:12]
     store = RunStore(out) if out is not None else None
     pools = {t.name: EnvPool(t) for t in task_specs}
-    executor = ThreadPoolExecutor(max_workers=max(1, sum(t.workers for t in task_specs)),
-                                  thread_name_prefix="agentbench-env")
     loop = asyncio.get_running_loop()
     bars = RunProgress(enabled=progress)
     try:
-        # One env per task up front: it gives the sample list (and joins the pool).
-        first = await asyncio.gather(*(loop.run_in_executor(executor, pools[t.name].take) for t in task_specs))
+        # One env worker per task up front: its env gives the sample list (and it joins the pool).
+        first = await asyncio.gather(*(loop.run_in_executor(None, pools[t.name].take) for t in task_specs))
         samples: dict[str, list[str]] = {}
-        for spec, env in zip(task_specs, first, strict=True):
-            pools[spec.name].free.append(env)
-            ids = [str(getattr(s, "id", i)) for i, s in enumerate(env.unwrapped.samples)]
+        for spec, worker in zip(task_specs, first, strict=True):
+            pools[spec.name].give_back(worker)
+            ids = [str(getattr(s, "id", i)) for i, s in enumerate(worker.env.unwrapped.samples)]
             samples[spec.name] = ids[:limit] if limit is not None else ids
-        manifest = _manifest(run_id, agent_specs, task_specs, split, seed, limit, max_retries, first)
+        manifest = _manifest(run_id, agent_specs, task_specs, split, seed, limit, max_retries,
+                             [w.env for w in first])
         if store is not None:
             _merge_manifest(store, manifest)
         pairs = [(a, t) for a in agent_specs for t in task_specs if a.tasks is None or t.name in a.tasks]
@@ -172,20 +124,18 @@ async def arun(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequen
             bars.add_pair(agent.name, task.name, total=len(samples[task.name]),
                           done=len(samples[task.name]) - todo)
         agent_by_name = {a.name: a for a in agent_specs}
-        stats = await _loop(scheduler, pools, agent_by_name, executor, store, bars, finals, run_id, max_retries)
+        stats = await _loop(scheduler, pools, agent_by_name, store, bars, finals, run_id, max_retries)
         stats.update(scheduler.stats())
         return RunResult(list(finals.values()), Path(out) if out is not None else None, stats)
     finally:
         bars.close()
-        await asyncio.gather(*(loop.run_in_executor(executor, p.close) for p in pools.values()),
-                             return_exceptions=True)
-        executor.shutdown(wait=True)
+        await asyncio.gather(*(loop.run_in_executor(None, p.close) for p in pools.values()), return_exceptions=True)
         if store is not None:
             store.close()
 
 
 async def _loop(scheduler: Scheduler, pools: dict[str, EnvPool], agents: dict[str, AgentSpec],
-                executor: ThreadPoolExecutor, store: RunStore | None, bars: RunProgress,
+                store: RunStore | None, bars: RunProgress,
                 finals: dict[tuple[str, str, str], dict[str, Any]], run_id: str, max_retries: int) -> dict[str, Any]:
     """Start what the max flow allows, wait for any episode to end, give its capacity back, repeat."""
     loop = asyncio.get_running_loop()
@@ -202,19 +152,22 @@ async def _loop(scheduler: Scheduler, pools: dict[str, EnvPool], agents: dict[st
 
     async def _episode(job: Job, freed_at: float | None) -> tuple[Job, dict[str, Any], float]:
         agent, pool = agents[job.agent], pools[job.task]
-        env, policy = await loop.run_in_executor(executor, _prepare, pool, agent, job, freed_at, gaps)
-        policy_async = inspect.iscoroutinefunction(getattr(policy, "aact", None))
+        worker = pool.try_take() or await loop.run_in_executor(None, pool.take)
         broken = True
         try:
-            if policy_async:
-                record = await aplay_episode(env, policy, index=job.index, seed=job.seed, run_id=run_id,
-                                             agent=job.agent, attempt=job.attempt, task=job.task)
-            else:
-                record = await loop.run_in_executor(executor, _play, env, policy, job, run_id)
+            done, value = await asyncio.wrap_future(
+                worker.submit(_run_in_worker, worker, agent, job, run_id, freed_at, gaps))
+            if done:
+                record = value
+            else:  # an async policy: it answers on the loop, the env works on its thread
+                async def on_worker(fn, *args, **kwargs):
+                    return await asyncio.wrap_future(worker.submit(fn, *args, **kwargs))
+                record = await aplay_episode(worker.env, value, index=job.index, seed=job.seed, run_id=run_id,
+                                             agent=job.agent, attempt=job.attempt, task=job.task, call=on_worker)
             broken = record["outcome"] == Outcome.TASK_ERROR
             return job, record, time.perf_counter()
         finally:
-            pool.give_back(env, broken)
+            pool.give_back(worker, broken)
 
     launch(None)
     while running:
@@ -239,22 +192,24 @@ async def _loop(scheduler: Scheduler, pools: dict[str, EnvPool], agents: dict[st
             "timeline": timeline}
 
 
-def _prepare(pool: EnvPool, agent: AgentSpec, job: Job, freed_at: float | None, gaps: list[float]):
-    """In a worker thread: take an env from the pool and build (or reuse) the agent's policy."""
+def _run_in_worker(worker: EnvWorker, agent: AgentSpec, job: Job, run_id: str, freed_at: float | None,
+                   gaps: list[float]) -> tuple[bool, Any]:
+    """On the env's thread: build (or reuse) the policy and, unless it is async, play the episode.
+
+    Returns ``(True, record)``, or ``(False, policy)`` for a policy with a coroutine ``aact``.
+    """
     if freed_at is not None:
-        gaps.append(time.perf_counter() - freed_at)  # idle time of the freed worker
-    env = pool.take()
+        gaps.append(time.perf_counter() - freed_at)  # idle time between an episode's end and this start
     if agent.per_episode:
-        return env, agent.build(env, job.seed)
-    cache = pool.policies.setdefault(id(env), {})
-    if job.agent not in cache:
-        cache[job.agent] = agent.build(env, job.seed)
-    return env, cache[job.agent]
-
-
-def _play(env: gym.Env, policy: Any, job: Job, run_id: str) -> dict[str, Any]:
-    return play_episode(env, policy, index=job.index, seed=job.seed, run_id=run_id, agent=job.agent,
-                        attempt=job.attempt, task=job.task)
+        policy = agent.build(worker.env, job.seed)
+    else:
+        policy = worker.policies.get(job.agent)
+        if policy is None:
+            policy = worker.policies[job.agent] = agent.build(worker.env, job.seed)
+    if inspect.iscoroutinefunction(getattr(policy, "aact", None)):
+        return False, policy
+    return True, play_episode(worker.env, policy, index=job.index, seed=job.seed, run_id=run_id, agent=job.agent,
+                              attempt=job.attempt, task=job.task)
 
 
 def _check_unique(names: list[str], what: str) -> None:
