@@ -234,3 +234,16 @@ def _cmdlines():
                 yield handle.read().decode(errors="replace")
         except OSError:  # not a process, or it just ended
             continue
+
+
+def test_sweeper_leaves_other_databases_alone():
+    admin_query("CREATE DATABASE IF NOT EXISTS abg_userdata")
+    admin_query("CREATE DATABASE IF NOT EXISTS `abg_0123456789ab_notanumber`")
+    try:
+        fresh = make()
+        fresh.close()
+        names = admin_query("SHOW DATABASES")
+        assert "abg_userdata" in names and "abg_0123456789ab_notanumber" in names
+    finally:
+        admin_query("DROP DATABASE IF EXISTS abg_userdata")
+        admin_query("DROP DATABASE IF EXISTS `abg_0123456789ab_notanumber`")
