@@ -46,8 +46,8 @@ def make_policy(spec: str, env: gym.Env | None = None, *, seed: int | None = Non
             raise ValueError(f"{type(env.unwrapped).__name__} has no scripted solver")
         return _load(oracle)(env.unwrapped, **kwargs)
     if spec == "random":
-        if "templates" not in kwargs:  # explicit templates (the registry suite passes them) win
-            kwargs["templates"] = getattr(env.unwrapped, "reply_examples", ()) if env is not None else ()
+        if "templates" not in kwargs and env is not None:
+            kwargs["templates"] = getattr(env.unwrapped, "reply_examples", ())
         return RandomPolicy(seed=seed, **kwargs)
     if spec in TASK_BASELINES:
         return _load(TASK_BASELINES[spec])(seed=seed, **kwargs)
