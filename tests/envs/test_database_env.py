@@ -218,3 +218,12 @@ def test_mysql_backend_unavailable_is_said_at_construction(monkeypatch):
     assert "AGENTBENCH_MYSQL_URL" in type(gym.make(ENV_ID).unwrapped).backend_status()["mysql"]
     with pytest.raises(ValueError, match="statement_timeout"):
         gym.make(ENV_ID, statement_timeout=0)
+
+
+def test_episode_can_move_between_threads(env):
+    from concurrent.futures import ThreadPoolExecutor
+
+    env.reset(options={"sample": 0})  # reset here, step in a worker thread (as a threaded runner may)
+    with ThreadPoolExecutor(1) as pool:
+        obs, *_ = pool.submit(env.step, op("SELECT 6 * 7")).result()
+    assert obs == "[(42,)]"

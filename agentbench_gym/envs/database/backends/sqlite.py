@@ -137,7 +137,10 @@ class SqliteBackend:
         from sqlalchemy.pool import NullPool
 
         # NullPool: each connect() is a brand-new ":memory:" database, dropped on close().
-        self._engine = create_engine("sqlite://", poolclass=NullPool)
+        # check_same_thread off: runners may reset an env in one thread and step it in another
+        # (never both at once: an env is used by one thread at a time).
+        self._engine = create_engine("sqlite://", poolclass=NullPool,
+                                     connect_args={"check_same_thread": False})
         self.statement_timeout = statement_timeout
 
     def open(self, sample: DBSample) -> SqliteSession:
