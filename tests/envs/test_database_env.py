@@ -227,3 +227,9 @@ def test_episode_can_move_between_threads(env):
     with ThreadPoolExecutor(1) as pool:
         obs, *_ = pool.submit(env.step, op("SELECT 6 * 7")).result()
     assert obs == "[(42,)]"
+
+
+def test_common_mysql_functions_work_on_sqlite(env):
+    env.reset(options={"sample": 0})
+    obs, *_ = env.step(op("SELECT CONCAT('a', 1, 'b'), CONCAT('a', NULL)"))
+    assert obs == "[('a1b', None)]"

@@ -67,7 +67,9 @@ class DatabaseEnv(AgentBenchEnv):
     ## Backends
     ``sqlite`` (default): one in-memory database per episode through SQLAlchemy (NullPool: a
     connection is a database). TEXT columns compare case-insensitively, as in MySQL's default
-    collation; ATTACH, VACUUM and all but the schema PRAGMAs are refused; a progress handler
+    collation (but a TEXT column compared with a number compares as text, where MySQL converts
+    to numbers); CONCAT behaves as MySQL's; ATTACH, VACUUM and all but the
+    schema PRAGMAs are refused; a progress handler
     enforces the statement timeout; values are capped at 10 MB. MySQL-only syntax fails with the
     database's error plus a note that the server is SQLite (all 60 official dev samples still
     score 1.0 with their gold on SQLite: the 40 INSERT/UPDATE gold statements reproduce upstream's

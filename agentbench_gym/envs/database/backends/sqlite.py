@@ -30,6 +30,16 @@ def column_type(sql_type: str) -> str:
     return "TEXT COLLATE NOCASE" if sql_type.upper() == "TEXT" else sql_type
 
 
+def _concat(*args: Any) -> str | None:
+    # MySQL's CONCAT: NULL if any argument is NULL.
+    return None if any(a is None for a in args) else "".join(str(a) for a in args)
+
+
+# MySQL functions SQLite lacks, so that common agent SQL behaves as on MySQL (IF, LEFT and
+# RIGHT cannot be added: they are keywords of SQLite's grammar).
+MYSQL_FUNCTIONS = (("CONCAT", -1, _concat),)
+
+
 def _authorize(action: int, arg1: str | None, *_: Any) -> int:
     # No files outside the episode: ATTACH/DETACH write or read other databases.
     if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
@@ -52,6 +62,8 @@ class SqliteSession:
         self._build(sample.tables)
         raw = self._raw
         raw.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        for name, arity, fn in MYSQL_FUNCTIONS:
+            raw.create_function(name, arity, fn, deterministic=True)
         raw.set_authorizer(_authorize)
         raw.set_progress_handler(self._past_deadline, 2000)
 
