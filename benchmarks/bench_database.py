@@ -30,8 +30,7 @@ def q(values: list[float], quantile: float) -> float:
 
 def raw_query(env, sql: str) -> None:
     """The same statement through the driver alone, on the episode's own connection."""
-    session = env._session
-    conn = session._raw if env.backend == "sqlite" else session._agent()
+    conn = env._session.driver_connection()
     cursor = conn.cursor()
     cursor.execute(sql)
     cursor.fetchall()

@@ -130,7 +130,7 @@ def test_hostile_sql_is_refused_or_bounded(env, tmp_path):
                 "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c"]:
         start = time.monotonic()
         obs, *_ = env.step(op(sql))
-        assert time.monotonic() - start < 2.5 and "statement timeout" in obs
+        assert time.monotonic() - start < 3.0 and "statement timeout" in obs
     obs, *_ = env.step(op("SELECT length(zeroblob(2000000000))"))
     assert "too big" in obs
     start = time.monotonic()

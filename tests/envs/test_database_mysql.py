@@ -115,7 +115,7 @@ def test_statement_timeout_and_big_results_are_bounded(env):
                 "SELECT 1; SELECT 2", "SELECT '\udcff'", "SELECT '" + "y" * 1_000_000 + "'"]:
         start = time.monotonic()
         obs, *_, info = env.step(op(sql))
-        assert time.monotonic() - start < 1.0 + 1.5, sql[:60]
+        assert time.monotonic() - start < 1.0 + 3.0, sql[:60]  # timeout, then the +1 s backstop
         assert info["outcome"].value == "running" and isinstance(obs, str) and len(obs) <= 811
     obs, *_ = env.step(op("SELECT 41 + 1"))
     assert obs == "[(42,)]"  # the session recovered after the kills
@@ -152,27 +152,27 @@ def test_stale_databases_of_a_crashed_process_are_swept():
 
 
 def run_and_count_leaks(episodes: int) -> list[str]:
+    """Play ``episodes`` episodes of mixed hostile/valid replies; return what is left afterwards."""
     env = make(statement_timeout=1.0)
     token = env._db.token
-    replies = hostile_replies(np.random.default_rng(1), episodes * 2, env.reply_examples)
+    pool = hostile_replies(np.random.default_rng(1), 500, env.reply_examples)
     rng = np.random.default_rng(2)
     done = 0
     try:
-        obs, info = env.reset(seed=0)
-        for reply in replies:
+        env.reset(seed=0)
+        while done < episodes:
             if rng.random() < 0.5:
                 reply = op(f"SELECT * FROM `{env.sample.target.name}` LIMIT 2")
-            obs, _, term, trunc, info = env.step(reply)
+            else:
+                reply = pool[int(rng.integers(len(pool)))]
+            *_, term, trunc, _info = env.step(reply)
             if term or trunc:
                 done += 1
-                if done >= episodes:
-                    break
                 env.reset(seed=done)
-        live = [d for d in admin_query("SHOW DATABASES") if token in d]
-        assert len(live) <= 6  # the current episode's, and at most 5 queued or being dropped
+                live = [d for d in admin_query("SHOW DATABASES") if token in d] if done % 10 == 0 else []
+                assert len(live) <= 6  # the current episode's, and at most 5 queued or being dropped
     finally:
         env.close()
-    assert done >= episodes or done > episodes // 3
     return [d for d in admin_query("SHOW DATABASES") if token in d] + \
         [u for u in admin_query("SELECT User FROM mysql.user") if token in u]
 

@@ -172,7 +172,7 @@ def generate(split: str) -> list[dict]:
             session = backend.open(builtin_sample(record, record["id"]))
             try:
                 result = session.execute(sql)
-                rows_out = session._raw.execute(sql).fetchall() if kind in QUERY_KINDS else []
+                rows_out = session.driver_connection().execute(sql).fetchall() if kind in QUERY_KINDS else []
                 if kind in QUERY_KINDS:
                     record["answer"] = [str(v) for row in rows_out for v in row]
                     if not record["answer"] or record["answer"] == ["None"]:

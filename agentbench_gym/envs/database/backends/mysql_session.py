@@ -65,6 +65,10 @@ class MySQLSession:
         self._sa: Any = None  # the agent's SQLAlchemy connection, opened on first use
         self._conn: Any = None  # ... and its pymysql connection
 
+    def driver_connection(self) -> Any:
+        """The agent's pymysql connection (opened on first use; for tools and benchmarks)."""
+        return self._agent()
+
     def _agent(self) -> Any:
         if self._conn is None:
             self._sa = self._backend.agent_connection(self.database)

@@ -118,6 +118,10 @@ class SqliteSession:
             text += SQLITE_DIALECT_HINT
         return text
 
+    def driver_connection(self) -> sqlite3.Connection:
+        """The DBAPI connection the agent's statements run on (for tools and benchmarks)."""
+        return self._raw
+
     def table_hash(self) -> str:
         """Hash the graded table in Python (same digest as upstream's MySQL query)."""
         target = self._sample.target
