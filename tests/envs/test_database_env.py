@@ -233,3 +233,18 @@ def test_common_mysql_functions_work_on_sqlite(env):
     env.reset(options={"sample": 0})
     obs, *_ = env.step(op("SELECT CONCAT('a', 1, 'b'), CONCAT('a', NULL)"))
     assert obs == "[('a1b', None)]"
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_doing_nothing_never_scores_a_modification(split):
+    env = gym.make(ENV_ID, split=split).unwrapped
+    try:
+        lazy = []
+        for i, sample in enumerate(env.samples):
+            if sample.modifies:
+                env.reset(options={"sample": i})
+                *_, info = env.step("Action: Answer\nFinal Answer: []")
+                lazy.append(info["score"])
+        assert lazy and sum(lazy) == 0.0
+    finally:
+        env.close()
