@@ -54,7 +54,8 @@ def test_query_answered_right_and_wrong(env):
     assert obs == str([(int(env.sample.answer[0]),)]) and reward == 0 and info["outcome"] is Outcome.RUNNING
     obs, reward, term, trunc, info = env.step(answer([int(env.sample.answer[0])]))
     assert (reward, term, trunc, info["outcome"]) == (1.0, True, False, Outcome.COMPLETED)
-    assert info["metrics"] == {"type": "counting", "answer": f" [{env.sample.answer[0]}]", "operations": 1}
+    assert info["metrics"] == {"type": "counting", "answer": f" [{env.sample.answer[0]}]", "operations": 1,
+                               "upstream_quirks": False}
     env.reset(options={"sample": i})
     *_, info = env.step(answer([int(env.sample.answer[0]) + 1]))
     assert info["outcome"] is Outcome.COMPLETED and info["score"] == 0.0
@@ -248,3 +249,18 @@ def test_doing_nothing_never_scores_a_modification(split):
         assert lazy and sum(lazy) == 0.0
     finally:
         env.close()
+
+
+def test_upstream_quirks_flag_restores_upstreams_scoring():
+    scores = {}
+    for quirks in (False, True):
+        env = gym.make(ENV_ID, upstream_quirks=quirks).unwrapped
+        try:
+            i = next(i for i, s in enumerate(env.samples) if len(s.answer) == 1 and len(s.answer[0]) > 1)
+            env.reset(options={"sample": i})
+            *_, info = env.step('Action: Answer\nFinal Answer: "' + env.sample.answer[0] + '"')
+            scores[quirks] = info["score"]
+            assert info["metrics"]["upstream_quirks"] is quirks
+        finally:
+            env.close()
+    assert scores == {False: 1.0, True: 0.0}  # upstream split the bare string into characters

@@ -51,9 +51,12 @@ class DatabaseEnv(AgentBenchEnv):
     (read as a Python literal, one value compared as float then string, several as a set), else
     0. INSERT/UPDATE/DELETE: 1 if the graded table's hash (MD5 of the sorted 5-hex row MD5s of
     ``CONCAT_WS(',', cols)``) equals the gold state's, computed whatever the outcome, as
-    upstream. ``metrics``: ``type``, ``answer``, ``operations``. ``task_metrics``: per-category
-    ``<type>_accuracy`` and ``main`` = ``overall_cat_accuracy`` = mean of SELECT, INSERT and
-    UPDATE accuracies (categories absent from the episodes are left out of the mean).
+    upstream. ``metrics``: ``type``, ``answer``, ``operations``, ``upstream_quirks``.
+    ``task_metrics``: per-category ``<type>_accuracy`` and ``main`` = ``overall_cat_accuracy`` =
+    mean of the SELECT, INSERT and UPDATE accuracies (and DELETE's, where present), over the
+    categories present. Fixed upstream bugs (``upstream_quirks=True`` restores them): a bare
+    string answer ``"17"`` was split into characters; ``[1, 2]`` did not equal ``["1", "2"]``;
+    DELETE counted as SELECT; an absent category counted 0 in the mean.
 
     ## Arguments
     ``split`` (``dev`` 60 / ``test`` 300 built-in; with ``data_dir``: ``dev`` or ``std``),
@@ -62,7 +65,8 @@ class DatabaseEnv(AgentBenchEnv):
     15`` counts SQL operations, and the reply after the 15th may still answer),
     ``statement_timeout`` (seconds per statement, default 10; upstream has none), ``mysql_url``
     (SQLAlchemy URL of an account that may create databases and users; ``"private"`` forces the
-    private server), ``render_mode`` (``ansi``).
+    private server), ``upstream_quirks`` (score with upstream's bugs, see above), ``render_mode``
+    (``ansi``).
 
     ## Backends
     ``sqlite`` (default): one in-memory database per episode through SQLAlchemy (NullPool: a
@@ -118,8 +122,10 @@ class DatabaseEnv(AgentBenchEnv):
     def __init__(self, *, split: str | None = None, data_dir: str | None = None,
                  backend: str | None = None, max_turns: int | None = None,
                  render_mode: str | None = None, dense: bool = False,
-                 statement_timeout: float = 10.0, mysql_url: str | None = None) -> None:
+                 statement_timeout: float = 10.0, mysql_url: str | None = None,
+                 upstream_quirks: bool = False) -> None:
         """See the class docstring for the arguments."""
+        self.upstream_quirks = bool(upstream_quirks)
         if statement_timeout <= 0:
             raise ValueError(f"statement_timeout must be positive, got {statement_timeout}")
         self.statement_timeout = float(statement_timeout)
@@ -179,9 +185,9 @@ class DatabaseEnv(AgentBenchEnv):
             answer = self._session.table_hash()
             correct = answer == sample.answer_md5
         else:
-            correct = answer_matches(answer, sample.answer)
+            correct = answer_matches(answer, sample.answer, upstream_quirks=self.upstream_quirks)
         metrics = {"type": sample.type, "answer": answer[:ANSWER_METRIC_CHARS],
-                   "operations": self._operations}
+                   "operations": self._operations, "upstream_quirks": self.upstream_quirks}
         return TurnResult(observation, outcome, score=1.0 if correct else 0.0, metrics=metrics)
 
     def _release(self) -> None:
