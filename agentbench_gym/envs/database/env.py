@@ -196,7 +196,7 @@ class DatabaseEnv(AgentBenchEnv):
             session.close()
 
     def close(self) -> None:
-        """End the episode and release the backend (connections, users, private server)."""
+        """End the episode and release the backend (its connections, databases and agent user)."""
         super().close()
         if self._db is not None:
             db, self._db = self._db, None
