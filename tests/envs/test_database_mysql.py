@@ -42,8 +42,11 @@ def admin_query(sql, args=()):
 
     pymysql = pytest.importorskip("pymysql")
     url = make_url(MYSQL_URL)
-    conn = pymysql.connect(host=url.host, port=url.port or 3306, user=url.username,
-                           password=url.password or "", ssl_disabled=True)
+    try:
+        conn = pymysql.connect(host=url.host, port=url.port or 3306, user=url.username,
+                               password=url.password or "", ssl_disabled=True, connect_timeout=5)
+    except pymysql.err.OperationalError as exc:
+        pytest.skip(f"no MySQL/MariaDB server at {url.host}:{url.port or 3306}: {exc}")
     try:
         with conn.cursor() as cur:
             cur.execute(sql, args)
