@@ -264,3 +264,9 @@ def test_upstream_quirks_flag_restores_upstreams_scoring():
         finally:
             env.close()
     assert scores == {False: 1.0, True: 0.0}  # upstream split the bare string into characters
+
+
+@pytest.mark.slow
+def test_test_split_is_reproducible():
+    path = builtin_file("agentbench_gym.envs.database", "test.jsonl")
+    assert [json.loads(line) for line in open(path)] == generate.generate("test")
