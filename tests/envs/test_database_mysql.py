@@ -90,6 +90,7 @@ def test_agent_is_confined_to_its_database(env):
     try:
         other.reset(options={"sample": 0})
         env.reset(options={"sample": 0})
+        other._session.driver_connection()  # built (in the background) before we look
         theirs = other._session.database
         mine = env._session.database
         table = env.sample.target.name
@@ -137,6 +138,7 @@ def test_stale_databases_of_a_crashed_process_are_swept():
         "import os, gymnasium as gym, agentbench_gym\n"
         f"e = gym.make('AgentBench/DB-v0', backend='mysql', mysql_url={MYSQL_URL!r}).unwrapped\n"
         "e.reset(options={'sample': 0})\n"
+        "e._session.driver_connection()\n"  # the database is built in the background: wait for it
         "print(e._session.database, e._db.user, flush=True)\n"
         "os._exit(1)\n"  # no close(), no atexit: a crash
     )
