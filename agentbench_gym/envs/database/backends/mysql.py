@@ -114,6 +114,8 @@ class MySQLBackend:
     of dead processes, and creates the agent user ``<prefix>_<token>`` with a random password,
     granted only databases matching ``<prefix>_<token>_%``. Each agent connection has a
     server-side statement timeout, ``sql_select_limit`` and MySQL's ``group_concat_max_len``.
+    A worker thread with its own admin connection builds episode databases (first) and drops
+    them (when idle).
     """
 
     name = "mysql"
