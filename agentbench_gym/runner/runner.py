@@ -123,6 +123,13 @@ async def arun(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequen
                 todo += 1
             bars.add_pair(agent.name, task.name, total=len(samples[task.name]),
                           done=len(samples[task.name]) - todo)
+        # Build the rest of each task's env workers now, in parallel, so that no episode waits for one.
+        queued = {t.name: sum(len(q) for (_, task), q in scheduler.queues.items() if task == t.name)
+                  for t in task_specs}
+        extra = [pools[t.name] for t in task_specs for _ in range(min(t.workers, queued[t.name]) - 1)]
+        for pool, worker in zip(extra, await asyncio.gather(*(loop.run_in_executor(None, p.take) for p in extra)),
+                                strict=True):
+            pool.give_back(worker)
         agent_by_name = {a.name: a for a in agent_specs}
         stats = await _loop(scheduler, pools, agent_by_name, store, bars, finals, run_id, max_retries)
         stats.update(scheduler.stats())
@@ -139,23 +146,34 @@ async def _loop(scheduler: Scheduler, pools: dict[str, EnvPool], agents: dict[st
                 finals: dict[tuple[str, str, str], dict[str, Any]], run_id: str, max_retries: int) -> dict[str, Any]:
     """Start what the max flow allows, wait for any episode to end, give its capacity back, repeat."""
     loop = asyncio.get_running_loop()
-    running: set[asyncio.Future] = set()
+    tasks: set[asyncio.Task] = set()
+    ended_queue: asyncio.Queue = asyncio.Queue()
     gaps: list[float] = []
-    timeline: list[tuple[float, int, int]] = []
+    spans: list[tuple[float, float]] = []
+    timeline: list[tuple[float, int, int, int]] = []  # (time, running, queued, usable capacity)
     t0 = time.perf_counter()
     episodes = 0
 
     def launch(freed_at: float | None) -> None:
         for job in scheduler.assign():
-            running.add(asyncio.ensure_future(_episode(job, freed_at)))
-        timeline.append((time.perf_counter() - t0, scheduler.running, scheduler.queued))
+            task = loop.create_task(_episode(job, freed_at))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        timeline.append((time.perf_counter() - t0, scheduler.running, scheduler.queued,
+                         scheduler.usable_capacity()))
 
-    async def _episode(job: Job, freed_at: float | None) -> tuple[Job, dict[str, Any], float]:
+    async def _episode(job: Job, freed_at: float | None) -> None:
+        try:
+            ended_queue.put_nowait(await _play_job(job, freed_at))
+        except BaseException as exc:  # e.g. an env that cannot be built: stop the run with it
+            ended_queue.put_nowait(exc)
+
+    async def _play_job(job: Job, freed_at: float | None) -> tuple[Job, dict[str, Any], float]:
         agent, pool = agents[job.agent], pools[job.task]
         worker = pool.try_take() or await loop.run_in_executor(None, pool.take)
         broken = True
         try:
-            done, value = await asyncio.wrap_future(
+            done, value, started, ended = await asyncio.wrap_future(
                 worker.submit(_run_in_worker, worker, agent, job, run_id, freed_at, gaps))
             if done:
                 record = value
@@ -164,42 +182,50 @@ async def _loop(scheduler: Scheduler, pools: dict[str, EnvPool], agents: dict[st
                     return await asyncio.wrap_future(worker.submit(fn, *args, **kwargs))
                 record = await aplay_episode(worker.env, value, index=job.index, seed=job.seed, run_id=run_id,
                                              agent=job.agent, attempt=job.attempt, task=job.task, call=on_worker)
+                ended = time.perf_counter()
             broken = record["outcome"] == Outcome.TASK_ERROR
-            return job, record, time.perf_counter()
+            spans.append((started - t0, time.perf_counter() - t0))
+            return job, record, ended
         finally:
             pool.give_back(worker, broken)
 
     launch(None)
-    while running:
-        done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-        freed_at = None
-        for future in done:
-            running.discard(future)
-            job, record, ended = future.result()
-            freed_at = ended if freed_at is None else min(freed_at, ended)
+    while scheduler.running:
+        batch = [await ended_queue.get()]
+        while not ended_queue.empty():
+            batch.append(ended_queue.get_nowait())
+        for item in batch:
+            if isinstance(item, BaseException):
+                for task in tasks:
+                    task.cancel()
+                raise item
+        # Capacity first: give it back and start the next episodes, then do the bookkeeping.
+        for job, record, _ in batch:
             scheduler.release(job)
+            if not Outcome(record["outcome"]).scored and job.attempt <= max_retries:
+                scheduler.add(Job(job.agent, job.task, job.index, job.sample_id, job.seed, job.attempt + 1))
+        launch(min(ended for _, _, ended in batch))
+        for job, record, _ in batch:
             episodes += 1
             if store is not None:
                 store.append(record)
-            key = (job.agent, job.task, job.sample_id)
-            finals[key] = record
+            finals[(job.agent, job.task, job.sample_id)] = record
             failed = not Outcome(record["outcome"]).scored
-            if failed and job.attempt <= max_retries:
-                scheduler.add(Job(job.agent, job.task, job.index, job.sample_id, job.seed, job.attempt + 1))
             bars.episode(job.agent, job.task, record["outcome"], final=not failed or job.attempt > max_retries)
-        launch(freed_at)
     return {"episodes": episodes, "wall_seconds": time.perf_counter() - t0, "idle_gaps": gaps,
-            "timeline": timeline}
+            "timeline": timeline, "spans": spans}
 
 
 def _run_in_worker(worker: EnvWorker, agent: AgentSpec, job: Job, run_id: str, freed_at: float | None,
-                   gaps: list[float]) -> tuple[bool, Any]:
+                   gaps: list[float]) -> tuple[bool, Any, float, float]:
     """On the env's thread: build (or reuse) the policy and, unless it is async, play the episode.
 
-    Returns ``(True, record)``, or ``(False, policy)`` for a policy with a coroutine ``aact``.
+    Returns ``(True, record, start, end)``, or ``(False, policy, start, start)`` for a policy with a
+    coroutine ``aact`` (times from ``time.perf_counter`` on this thread).
     """
+    started = time.perf_counter()
     if freed_at is not None:
-        gaps.append(time.perf_counter() - freed_at)  # idle time between an episode's end and this start
+        gaps.append(started - freed_at)  # idle time between an episode's end and this start
     if agent.per_episode:
         policy = agent.build(worker.env, job.seed)
     else:
@@ -207,9 +233,10 @@ def _run_in_worker(worker: EnvWorker, agent: AgentSpec, job: Job, run_id: str, f
         if policy is None:
             policy = worker.policies[job.agent] = agent.build(worker.env, job.seed)
     if inspect.iscoroutinefunction(getattr(policy, "aact", None)):
-        return False, policy
-    return True, play_episode(worker.env, policy, index=job.index, seed=job.seed, run_id=run_id, agent=job.agent,
-                              attempt=job.attempt, task=job.task)
+        return False, policy, started, started
+    record = play_episode(worker.env, policy, index=job.index, seed=job.seed, run_id=run_id, agent=job.agent,
+                          attempt=job.attempt, task=job.task)
+    return True, record, started, time.perf_counter()
 
 
 def _check_unique(names: list[str], what: str) -> None:

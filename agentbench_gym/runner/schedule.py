@@ -155,6 +155,18 @@ class Scheduler:
         self.free_task[job.task] += 1
         self.running -= 1
 
+    def usable_capacity(self) -> int:
+        """The most episodes the limits allow at once given which agents and tasks still have work.
+
+        An upper bound of the max flow with every worker free: min(Σ w(A), Σ w(T)) over the agents
+        and tasks with queued or running jobs.
+        """
+        agents = {a for (a, _), q in self.queues.items() if q}
+        tasks = {t for (_, t), q in self.queues.items() if q}
+        agents |= {a for a, free in self.free_agent.items() if free < self.agent_workers[a]}
+        tasks |= {t for t, free in self.free_task.items() if free < self.task_workers[t]}
+        return min(sum(self.agent_workers[a] for a in agents), sum(self.task_workers[t] for t in tasks))
+
     def stats(self) -> dict[str, Any]:
         """Number of max-flow solves and their mean time (seconds)."""
         n = len(self.solve_times)
