@@ -62,7 +62,7 @@ def test_concurrency_never_exceeds_worker_limits_and_reaches_them(wa, wt):
         assert meter.peak[f"task:t{j}"] <= w
     # The binding limit is reached at some point (work is plentiful at the start).
     assert max(meter.peak[f"task:t{j}"] for j in range(len(wt))) == min(max(wt), sum(wa))
-    peak_running = max(running for _, running, _ in result.stats["timeline"])
+    peak_running = max(entry[1] for entry in result.stats["timeline"])
     assert peak_running == min(sum(wa), sum(wt))
 
 
