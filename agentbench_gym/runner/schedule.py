@@ -64,9 +64,17 @@ def plan_assignment(free_agent_workers: Mapping[Hashable, int], free_task_worker
     >>> plan_assignment({"a": 2}, {"x": 1, "y": 5}, {("a", "x"): 3, ("a", "y"): 1})
     {('a', 'x'): 1, ('a', 'y'): 1}
     """
-    graph = build_flow_graph(free_agent_workers, free_task_workers, remaining)
-    if graph.number_of_edges() == 0 or not nx.has_path(graph, _SOURCE, _SINK):
+    live = [(pair, int(count)) for pair, count in remaining.items()
+            if count > 0 and free_agent_workers.get(pair[0], 0) > 0 and free_task_workers.get(pair[1], 0) > 0]
+    if not live:
         return {}
+    # Fast path: fill the pairs greedily; when that flow equals the capacity of a cut (every agent
+    # cut at its source edge or at its pair edges, or the same on the task side) it is a maximum
+    # flow and networkx is not needed. This is the usual case right after an episode ends.
+    plan = _greedy(live, dict(free_agent_workers), dict(free_task_workers))
+    if sum(plan.values()) == _cut_bound(live, free_agent_workers, free_task_workers):
+        return plan
+    graph = build_flow_graph(free_agent_workers, free_task_workers, remaining)
     residual = edmonds_karp(graph, _SOURCE, _SINK, capacity="capacity")
     plan: dict[Pair, int] = {}
     for (agent, task) in remaining:
@@ -76,6 +84,28 @@ def plan_assignment(free_agent_workers: Mapping[Hashable, int], free_task_worker
             if flow > 0:
                 plan[(agent, task)] = flow
     return plan
+
+
+def _greedy(live: list[tuple[Pair, int]], free_agent: dict, free_task: dict) -> dict[Pair, int]:
+    plan: dict[Pair, int] = {}
+    for (agent, task), count in live:
+        flow = min(count, free_agent[agent], free_task[task])
+        if flow > 0:
+            plan[(agent, task)] = flow
+            free_agent[agent] -= flow
+            free_task[task] -= flow
+    return plan
+
+
+def _cut_bound(live: list[tuple[Pair, int]], free_agent: Mapping, free_task: Mapping) -> int:
+    """The smaller of two cut capacities, an upper bound of the maximum flow."""
+    by_agent: dict[Hashable, int] = {}
+    by_task: dict[Hashable, int] = {}
+    for (agent, task), count in live:
+        by_agent[agent] = by_agent.get(agent, 0) + count
+        by_task[task] = by_task.get(task, 0) + count
+    return min(sum(min(free_agent[a], n) for a, n in by_agent.items()),
+               sum(min(free_task[t], n) for t, n in by_task.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +141,10 @@ class Scheduler:
         self.free_task = dict(task_workers)
         self.queues: dict[Pair, deque[Job]] = {}
         self.running = 0
+        # Queued jobs per agent and per task, kept up to date so that the counts cost O(1).
+        self._queued_agent = dict.fromkeys(agent_workers, 0)
+        self._queued_task = dict.fromkeys(task_workers, 0)
+        self._queued = 0
         self.solve_times: list[float] = []
         for job in jobs:
             self.add(job)
@@ -120,11 +154,14 @@ class Scheduler:
         if job.agent not in self.agent_workers or job.task not in self.task_workers:
             raise KeyError(f"job {job} names an unknown agent or task")
         self.queues.setdefault((job.agent, job.task), deque()).append(job)
+        self._queued_agent[job.agent] += 1
+        self._queued_task[job.task] += 1
+        self._queued += 1
 
     @property
     def queued(self) -> int:
         """Jobs waiting to start."""
-        return sum(len(q) for q in self.queues.values())
+        return self._queued
 
     @property
     def finished(self) -> bool:
@@ -133,9 +170,9 @@ class Scheduler:
 
     def assign(self) -> list[Job]:
         """Solve the max flow on the free capacity and take the jobs it starts off their queues."""
-        remaining = {pair: len(q) for pair, q in self.queues.items() if q}
-        if not remaining:
+        if not self._queued:
             return []
+        remaining = {pair: len(q) for pair, q in self.queues.items() if q}
         started = time.perf_counter()
         plan = plan_assignment(self.free_agent, self.free_task, remaining)
         jobs: list[Job] = []
@@ -145,6 +182,9 @@ class Scheduler:
                 jobs.append(queue.popleft())
             self.free_agent[agent] -= count
             self.free_task[task] -= count
+            self._queued_agent[agent] -= count
+            self._queued_task[task] -= count
+            self._queued -= count
         self.running += len(jobs)
         self.solve_times.append(time.perf_counter() - started)
         return jobs
@@ -161,11 +201,9 @@ class Scheduler:
         An upper bound of the max flow with every worker free: min(Σ w(A), Σ w(T)) over the agents
         and tasks with queued or running jobs.
         """
-        agents = {a for (a, _), q in self.queues.items() if q}
-        tasks = {t for (_, t), q in self.queues.items() if q}
-        agents |= {a for a, free in self.free_agent.items() if free < self.agent_workers[a]}
-        tasks |= {t for t, free in self.free_task.items() if free < self.task_workers[t]}
-        return min(sum(self.agent_workers[a] for a in agents), sum(self.task_workers[t] for t in tasks))
+        agents = sum(w for a, w in self.agent_workers.items() if self._queued_agent[a] or self.free_agent[a] < w)
+        tasks = sum(w for t, w in self.task_workers.items() if self._queued_task[t] or self.free_task[t] < w)
+        return min(agents, tasks)
 
     def stats(self) -> dict[str, Any]:
         """Number of max-flow solves and their mean time (seconds)."""

@@ -38,6 +38,9 @@ def test_agent_and_task_may_share_a_name():
     # unbalanced pairs: agent b can only play y, so a must take x to reach the maximum of 4
     ({"a": 2, "b": 2}, {"x": 2, "y": 2}, {("a", "x"): 9, ("a", "y"): 9, ("b", "y"): 9},
      {("a", "x"): 2, ("b", "y"): 2}),
+    # the same, listed so that a greedy fill would stop at 2: Edmonds–Karp finds the 4
+    ({"a": 2, "b": 2}, {"x": 2, "y": 2}, {("a", "y"): 9, ("a", "x"): 9, ("b", "y"): 9},
+     {("a", "x"): 2, ("b", "y"): 2}),
     # a pair with one sample left caps its edge; the task's spare worker goes to the other agent
     ({"a": 3, "b": 3}, {"x": 3}, {("a", "x"): 1, ("b", "x"): 9}, {("a", "x"): 1, ("b", "x"): 2}),
 ])
