@@ -156,38 +156,59 @@ async def _loop(scheduler: Scheduler, pools: dict[str, EnvPool], agents: dict[st
 
     def launch(freed_at: float | None) -> None:
         for job in scheduler.assign():
-            task = loop.create_task(_episode(job, freed_at))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
+            worker = pools[job.task].try_take()
+            if worker is not None:
+                submit(worker, job, freed_at)
+            else:  # the pool has no free env yet: build one off the loop, then submit
+                keep(loop.create_task(_build_then_submit(job, freed_at)))
         timeline.append((time.perf_counter() - t0, scheduler.running, scheduler.queued,
                          scheduler.usable_capacity()))
 
-    async def _episode(job: Job, freed_at: float | None) -> None:
-        try:
-            ended_queue.put_nowait(await _play_job(job, freed_at))
-        except BaseException as exc:  # e.g. an env that cannot be built: stop the run with it
-            ended_queue.put_nowait(exc)
+    def keep(task: asyncio.Task) -> None:
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
 
-    async def _play_job(job: Job, freed_at: float | None) -> tuple[Job, dict[str, Any], float]:
-        agent, pool = agents[job.agent], pools[job.task]
-        worker = pool.try_take() or await loop.run_in_executor(None, pool.take)
-        broken = True
+    async def _build_then_submit(job: Job, freed_at: float | None) -> None:
         try:
-            done, value, started, ended = await asyncio.wrap_future(
-                worker.submit(_run_in_worker, worker, agent, job, run_id, freed_at, gaps))
-            if done:
-                record = value
-            else:  # an async policy: it answers on the loop, the env works on its thread
-                async def on_worker(fn, *args, **kwargs):
-                    return await asyncio.wrap_future(worker.submit(fn, *args, **kwargs))
-                record = await aplay_episode(worker.env, value, index=job.index, seed=job.seed, run_id=run_id,
-                                             agent=job.agent, attempt=job.attempt, task=job.task, call=on_worker)
-                ended = time.perf_counter()
-            broken = record["outcome"] == Outcome.TASK_ERROR
-            spans.append((started - t0, time.perf_counter() - t0))
-            return job, record, ended
-        finally:
-            pool.give_back(worker, broken)
+            worker = await loop.run_in_executor(None, pools[job.task].take)
+        except BaseException as exc:  # an env that cannot be built stops the run with its error
+            ended_queue.put_nowait(exc)
+            return
+        submit(worker, job, freed_at)
+
+    def submit(worker: EnvWorker, job: Job, freed_at: float | None) -> None:
+        # No asyncio task per episode: the worker thread's future calls back into the loop.
+        future = worker.submit(_run_in_worker, worker, agents[job.agent], job, run_id, freed_at, gaps)
+        future.add_done_callback(lambda f: loop.call_soon_threadsafe(landed, worker, job, f))
+
+    def landed(worker: EnvWorker, job: Job, future) -> None:
+        error = future.exception()
+        if error is not None:
+            pools[job.task].give_back(worker, broken=True)
+            ended_queue.put_nowait(error)
+            return
+        done, value, started, ended = future.result()
+        if done:
+            finish(worker, job, value, started, ended)
+        else:  # an async policy: it answers on the loop, the env works on its thread
+            keep(loop.create_task(_play_async(worker, job, value, started)))
+
+    def finish(worker: EnvWorker, job: Job, record: dict[str, Any], started: float, ended: float) -> None:
+        pools[job.task].give_back(worker, record["outcome"] == Outcome.TASK_ERROR)
+        spans.append((started - t0, time.perf_counter() - t0))
+        ended_queue.put_nowait((job, record, ended))
+
+    async def _play_async(worker: EnvWorker, job: Job, policy: Any, started: float) -> None:
+        async def on_worker(fn, *args, **kwargs):
+            return await asyncio.wrap_future(worker.submit(fn, *args, **kwargs))
+        try:
+            record = await aplay_episode(worker.env, policy, index=job.index, seed=job.seed, run_id=run_id,
+                                         agent=job.agent, attempt=job.attempt, task=job.task, call=on_worker)
+        except BaseException as exc:
+            pools[job.task].give_back(worker, broken=True)
+            ended_queue.put_nowait(exc)
+            return
+        finish(worker, job, record, started, time.perf_counter())
 
     launch(None)
     while scheduler.running:

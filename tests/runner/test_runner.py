@@ -142,3 +142,51 @@ def test_store_round_trips_any_string(tmp_path):
     [record] = store.records("a/b", "T")
     assert record["messages"][0]["content"] == text
     assert store.path("a/b", "T").parent.name == "a_b"
+
+
+class AsyncOracle(CountOracle):
+    """An I/O-bound policy: answers on the event loop (``aact``); ``act`` must not be used."""
+
+    calls = 0
+
+    def act(self, observation, info):
+        raise AssertionError("the runner should await aact")
+
+    async def aact(self, observation, info):
+        import asyncio
+
+        await asyncio.sleep(0.001)
+        AsyncOracle.calls += 1
+        return CountOracle.act(self, observation, info)
+
+
+def test_async_policies_answer_on_the_loop_while_envs_stay_on_their_threads():
+    import threading
+
+    threads = set()
+
+    def make(**kwargs):
+        env = CountEnv(size=8, **kwargs)
+        original = env.step
+
+        def step(action):
+            threads.add((id(env), threading.get_ident()))
+            return original(action)
+        env.step = step
+        return env
+
+    result = run([AgentSpec("llm", lambda env, seed: AsyncOracle(env), workers=4)],
+                 [TaskSpec("T", env=make, workers=2)])
+    assert len(result.records) == 8 and all(r["score"] == 1.0 for r in result.records)
+    assert AsyncOracle.calls == sum(r["turns"] for r in result.records)
+    envs = {e for e, _ in threads}
+    assert len(threads) == len(envs) <= 2  # every env is stepped on one thread only
+    assert threading.get_ident() not in {t for _, t in threads}
+
+
+def test_an_env_that_cannot_be_built_stops_the_run_with_its_error():
+    def make(**kwargs):
+        raise OSError("no sandbox here")
+
+    with pytest.raises(OSError, match="no sandbox"):
+        run([AgentSpec("good", oracle())], [TaskSpec("T", env=make)])
