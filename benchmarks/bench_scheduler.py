@@ -27,9 +27,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agentbench_gym.core import AgentBenchEnv, Outcome, TurnResult
-from agentbench_gym.runner import AgentSpec, TaskSpec, run
+from agentbench_gym.runner import AgentSpec, TaskSpec, plan_assignment, run
+from agentbench_gym.runner.schedule import edmonds_karp_plan
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+NOTES = """\
+Each agent has w(A)=2, each task w(T)=4 and every (agent, task) pair 20 samples of a trivial
+two-reply task; envs are built before the clock starts. *solve* is one assignment step of the
+running scheduler: `plan_assignment` first fills the pairs greedily and keeps that plan when it
+meets a cut bound (then it is a maximum flow), else runs networkx's Edmonds–Karp; the first
+table shows both on a whole assignment. *idle gap* is from an episode's end on its env thread to
+the next episode's start on the freed capacity (AgentBench's assigner polls every few seconds).
+*utilisation* is busy worker time over usable capacity while jobs are queued (usable: min(Σ w(A),
+Σ w(T)) over the agents and tasks that still have work).
+
+- Targets: idle gap ≤ 5 ms median — met with a 10 ms policy (0.4-0.7 ms) and with an instant
+  policy up to 8 agents; at 64 × 8 with an instant policy the ~100 µs episodes end faster than
+  one event loop restarts them (≈ 5-6 k episodes/s on this shared 2-core VM), so the gap is
+  queueing at the loop. Utilisation ≥ 95 % while work remains — met whenever a reply takes
+  ~10 ms or more (any LLM call does); with an instant policy an episode is shorter than the
+  hand-off itself, so utilisation there measures the loop, not the plan.
+- Measured on the shared project VM (load average 4-8 during the run); numbers vary ±20 %.
+"""
 HEADING = "## Runner: max-flow scheduling overhead, idle gaps, utilisation"
 
 
@@ -119,6 +138,20 @@ def measure(agents: int, tasks: int, samples: int, delay: float, agent_workers=2
     }
 
 
+def solve_costs(agents: int, tasks: int, samples: int, repeats: int = 50) -> tuple[float, float]:
+    """Mean ms of one full assignment (every worker free) via Edmonds–Karp alone and via plan_assignment."""
+    free_a = {f"a{i}": 2 for i in range(agents)}
+    free_t = {f"t{j}": 4 for j in range(tasks)}
+    remaining = {(a, t): samples for a in free_a for t in free_t}
+    out = []
+    for fn in (edmonds_karp_plan, plan_assignment):
+        started = time.perf_counter()
+        for _ in range(repeats):
+            fn(free_a, free_t, remaining)
+        out.append(1000 * (time.perf_counter() - started) / repeats)
+    return out[0], out[1]
+
+
 def table(rows: list[dict], delay: float) -> str:
     lines = [f"Policy reply time: {'instant' if not delay else f'{1000 * delay:.0f} ms'}", "",
              "| agents × tasks | episodes | episodes/s | solve (mean) | solves | idle gap median (p95) "
@@ -139,13 +172,20 @@ def main(argv=None) -> int:
     parser.add_argument("--write", action="store_true", help="replace the runner section of RESULTS.md")
     args = parser.parse_args(argv)
     sections = []
+    lines = ["Max flow of a whole assignment (every worker free; w(A)=2, w(T)=4):", "",
+             "| agents × tasks | Edmonds–Karp (networkx) | plan_assignment |", "|---|---|---|"]
+    for a in args.agents.split(","):
+        ek, plan = solve_costs(int(a), args.tasks, args.samples)
+        lines.append(f"| {a} × {args.tasks} | {ek:.2f} ms | {plan:.2f} ms |")
+    sections.append("\n".join(lines))
+    print(sections[-1], flush=True)
     for delay in (float(d) for d in args.delay.split(",")):
         rows = [measure(int(a), args.tasks, args.samples, delay) for a in args.agents.split(",")]
         sections.append(table(rows, delay))
         print(sections[-1], flush=True)
     if args.write:
         command = "`.venv/bin/python benchmarks/bench_scheduler.py " + " ".join(argv or sys.argv[1:]) + "`"
-        text = f"{HEADING}\n\nCommand: {command}\n\n" + "\n\n".join(sections) + "\n"
+        text = f"{HEADING}\n\nCommand: {command}\n\n" + "\n\n".join(sections) + "\n\n" + NOTES
         old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
         if HEADING in old:
             head, _, rest = old.partition(HEADING)

@@ -74,6 +74,12 @@ def plan_assignment(free_agent_workers: Mapping[Hashable, int], free_task_worker
     plan = _greedy(live, dict(free_agent_workers), dict(free_task_workers))
     if sum(plan.values()) == _cut_bound(live, free_agent_workers, free_task_workers):
         return plan
+    return edmonds_karp_plan(free_agent_workers, free_task_workers, remaining)
+
+
+def edmonds_karp_plan(free_agent_workers: Mapping[Hashable, int], free_task_workers: Mapping[Hashable, int],
+                      remaining: Mapping[Pair, int]) -> dict[Pair, int]:
+    """``plan_assignment`` always through networkx's Edmonds–Karp (no greedy fast path)."""
     graph = build_flow_graph(free_agent_workers, free_task_workers, remaining)
     residual = edmonds_karp(graph, _SOURCE, _SINK, capacity="capacity")
     plan: dict[Pair, int] = {}

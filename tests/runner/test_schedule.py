@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agentbench_gym.runner import Job, Scheduler, build_flow_graph, plan_assignment
+from agentbench_gym.runner.schedule import edmonds_karp_plan
 
 
 def test_flow_graph_has_agentbench_capacities_and_drops_zero_edges():
@@ -46,6 +47,7 @@ def test_agent_and_task_may_share_a_name():
 ])
 def test_hand_checked_plans(agents, tasks, remaining, expected):
     assert plan_assignment(agents, tasks, remaining) == expected
+    assert sum(edmonds_karp_plan(agents, tasks, remaining).values()) == sum(expected.values())
 
 
 def test_bottleneck_task_shared_by_agents_is_filled_exactly():
@@ -83,7 +85,7 @@ def test_plan_respects_limits_and_is_maximum(config):
     # Maximum: equal to an independent max-flow algorithm's value on the same network.
     graph = build_flow_graph(agents, tasks, remaining)
     best = nx.maximum_flow_value(graph, ("source",), ("sink",), flow_func=nx.algorithms.flow.preflow_push)
-    assert sum(plan.values()) == best
+    assert sum(plan.values()) == best == sum(edmonds_karp_plan(agents, tasks, remaining).values())
     # Hence no capacity is left idle while a pair it could serve still has work.
     for (agent, task), count in remaining.items():
         used_a = sum(v for (a, _), v in plan.items() if a == agent)
