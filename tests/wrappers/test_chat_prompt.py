@@ -17,7 +17,7 @@ def test_history_starts_with_prefix_and_grows_per_step(made_echo_env):
     obs2, _, _, _, info = env.step("say hi")
     assert info["history"][-2:] == [{"role": "assistant", "content": "say hi"},
                                     {"role": "user", "content": obs2}]
-    obs3, reward, terminated, _, info = env.step("answer banana")
+    _, reward, terminated, _, info = env.step("answer banana")
     assert terminated and reward == 1.0
     # The same conversation as the env's own transcript.
     assert info["history"] == made_echo_env.unwrapped._transcript

@@ -64,7 +64,7 @@ def test_custom_counter_and_agent_error_end(echo_env):
     env = ContextLimit(echo_env, context_size=10_000, count_tokens=len, per_message=3)
     _, info = env.reset(options={"sample": 0})
     assert info["prompt_tokens"] == sum(len(m["content"]) + 3 for m in info["messages"])
-    _, reward, terminated, truncated, info = end_episode(env, Outcome.AGENT_ERROR, "HTTP 500")
+    _, reward, _, truncated, info = end_episode(env, Outcome.AGENT_ERROR, "HTTP 500")
     assert info["outcome"] == Outcome.AGENT_ERROR and truncated and reward == 0.0
     with pytest.raises(ValueError):
         ContextLimit(echo_env, context_size=0)
