@@ -6,13 +6,15 @@
 - ``parquet``: one row per episode with every record field (``metrics``/``versions`` as JSON
   text); ``datasets.load_dataset("parquet", data_files=...)`` reads it.
 
-Conversations end with the agent's last reply: the task's closing message is dropped.
+Conversations end with the agent's last reply: the task's closing message is dropped. Text
+that is not valid Unicode (lone surrogates) becomes U+FFFD in every export.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,10 +26,11 @@ from agentbench_gym.trajectory import TrajectoryRecord
 FORMATS = ("sft", "sharegpt", "parquet")
 _SHAREGPT_ROLE = {"user": "human", "assistant": "gpt", "system": "system"}
 _ROLE_FROM_SHAREGPT = {v: k for k, v in _SHAREGPT_ROLE.items()}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _training_messages(record: TrajectoryRecord) -> list[Message]:
-    messages = list(record.messages)
+    messages = [{"role": m["role"], "content": _clean(m["content"])} for m in record.messages]
     while messages and messages[-1]["role"] == "user":
         messages.pop()
     return messages
@@ -66,8 +69,9 @@ def from_sharegpt(example: dict[str, Any]) -> list[Message]:
 
 
 def _clean(text: str) -> str:
-    # Arrow strings must be valid UTF-8: lone surrogates become U+FFFD (JSON exports keep them).
-    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+    # Training files must be valid UTF-8 (Arrow, datasets): lone surrogates become U+FFFD.
+    # The records themselves keep every str exactly.
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def _row(record: TrajectoryRecord) -> dict[str, Any]:

@@ -60,7 +60,8 @@ class HFPolicy(ChatPolicyBase):
         has_template = bool(getattr(self.tokenizer, "chat_template", None))
         self.chat_template = has_template if chat_template is None else chat_template
         config = self.model.config
-        self.context_size = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None)
+        self.context_size = (getattr(config, "max_position_embeddings", None)
+                             or getattr(config, "n_positions", None))
 
     def prompt_text(self, observation: str, info: Mapping[str, Any]) -> str:
         """The text given to the model for this turn."""
@@ -73,10 +74,13 @@ class HFPolicy(ChatPolicyBase):
         """Generate the next reply greedily."""
         torch = self.torch
         text = self.prompt_text(observation, info)
-        ids = self.tokenizer(text, return_tensors="pt", add_special_tokens=not self.chat_template)["input_ids"]
+        # A chat template already holds the special tokens it needs.
+        encoded = self.tokenizer(text, return_tensors="pt", add_special_tokens=not self.chat_template)
+        ids = encoded["input_ids"]
         if self.context_size and ids.shape[1] + self.max_new_tokens > self.context_size:
-            raise ContextLimitExceeded(f"{self.name}: prompt of {ids.shape[1]} tokens + {self.max_new_tokens} "
-                                       f"new exceeds the model's {self.context_size} positions")
+            raise ContextLimitExceeded(f"{self.name}: prompt of {ids.shape[1]} tokens + "
+                                       f"{self.max_new_tokens} new exceeds the model's "
+                                       f"{self.context_size} positions")
         ids = ids.to(self.device)
         pad = self.tokenizer.pad_token_id
         if pad is None:

@@ -137,3 +137,17 @@ def test_wrapper_truncates_view_keeps_history(echo_env):
     assert info["omitted"] == len(info["history"]) - len(info["messages"]) > 0
     assert info["messages"][0]["content"].endswith(f"[NOTICE] {info['omitted']} messages are omitted.")
     assert info["messages"][-1] == {"role": "user", "content": obs}
+
+
+def test_tiktoken_encoding_as_counter():
+    tiktoken = pytest.importorskip("tiktoken", reason="needs the 'tiktoken' extra")
+    # A byte-level encoding built here (the named encodings need a downloaded file).
+    encoding = tiktoken.Encoding("bytes-test", pat_str=r"\S+|\s+",
+                                 mergeable_ranks={bytes([i]): i for i in range(256)}, special_tokens={})
+    counter = token_counter(encoding)
+    assert counter("abc déf") == 8  # é is two bytes
+    history = [{"role": "user", "content": "x" * 10}, {"role": "assistant", "content": "y" * 10},
+               {"role": "user", "content": "z" * 10}]
+    assert truncate_history(history, max_tokens=25, count=counter)[0]["content"].endswith("omitted.")
+    with pytest.raises(ValueError):
+        token_counter("tiktoken:no-such-encoding")
