@@ -41,7 +41,7 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="keep only this agent (repeatable)")
     parser.add_argument("-o", "--output", default=None,
                         help="output file (default: RUN_DIR/export<suffix of the format>)")
-    parser.set_defaults(func=run_export)
+    parser.set_defaults(func=run_export, handler=run_export)
     return parser
 
 

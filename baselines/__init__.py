@@ -6,13 +6,14 @@ import importlib
 from typing import Any
 
 import gymnasium as gym
-
 from agentbench_gym.baselines.hf_policy import HFPolicy
 from agentbench_gym.baselines.openai_chat import OpenAIChatPolicy
 from agentbench_gym.baselines.random_policy import RandomPolicy
+
 from agentbench_gym.policy import Policy
 
-# Task baselines by name -> "module:Class" (constructed with seed=...).
+# Task baselines by name -> "module:Class" (constructed with seed=...; the class's `task`
+# attribute names the task code it plays).
 TASK_BASELINES: dict[str, str] = {
     "aquawar-baseline1": "agentbench_gym.baselines.aquawar:AquawarBaseline1Policy",
     "aquawar-baseline2": "agentbench_gym.baselines.aquawar:AquawarBaseline2Policy",
@@ -22,6 +23,11 @@ TASK_BASELINES: dict[str, str] = {
 def _load(entry_point: str) -> Any:
     module, _, name = entry_point.partition(":")
     return getattr(importlib.import_module(module), name)
+
+
+def baseline_task(name: str) -> str | None:
+    """The task code a task baseline plays (its class attribute ``task``)."""
+    return getattr(_load(TASK_BASELINES[name]), "task", None)
 
 
 def make_policy(spec: str, env: gym.Env | None = None, *, seed: int | None = None, **kwargs: Any) -> Policy:
@@ -55,4 +61,4 @@ def make_policy(spec: str, env: gym.Env | None = None, *, seed: int | None = Non
     raise ValueError(f"unknown policy {spec!r}; known: {', '.join(known)}")
 
 
-__all__ = ["TASK_BASELINES", "HFPolicy", "OpenAIChatPolicy", "RandomPolicy", "make_policy"]
+__all__ = ["TASK_BASELINES", "HFPolicy", "OpenAIChatPolicy", "RandomPolicy", "baseline_task", "make_policy"]

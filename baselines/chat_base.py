@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from agentbench_gym.core import Message
 from agentbench_gym.wrappers.history_truncation import DEFAULT_MAX_TOKENS, token_counter, truncate_history
 from agentbench_gym.wrappers.nonchat_prompt import render_nonchat
+
+from agentbench_gym.core import Message
 
 
 class ChatPolicyBase:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agentbench_gym.baselines.chat_base import ChatPolicyBase
+
 from agentbench_gym.errors import ContextLimitExceeded, MissingExtra
 
 

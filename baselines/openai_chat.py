@@ -11,6 +11,7 @@ from collections.abc import Generator, Mapping, Sequence
 from typing import Any
 
 from agentbench_gym.baselines.chat_base import ChatPolicyBase
+
 from agentbench_gym.errors import AgentError, ContextLimitExceeded, MissingExtra
 
 logger = logging.getLogger(__name__)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import gymnasium as gym
+from agentbench_gym.wrappers._base import AgentBenchWrapper, StepResult, find_wrapper
 
 from agentbench_gym.core import Message
-from agentbench_gym.wrappers._base import AgentBenchWrapper, StepResult, find_wrapper
 
 
 class ChatHistory(AgentBenchWrapper):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import gymnasium as gym
-
-from agentbench_gym.core import Outcome
 from agentbench_gym.wrappers._base import AgentBenchWrapper, StepResult, end_episode
 from agentbench_gym.wrappers.chat_history import ensure_chat_history
 from agentbench_gym.wrappers.history_truncation import TokenCounter, token_counter
+
+from agentbench_gym.core import Outcome
 
 
 class ContextLimit(AgentBenchWrapper):

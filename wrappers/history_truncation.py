@@ -14,11 +14,11 @@ from itertools import groupby
 from typing import Any
 
 import gymnasium as gym
+from agentbench_gym.wrappers._base import AgentBenchWrapper, StepResult
+from agentbench_gym.wrappers.chat_history import ensure_chat_history
 
 from agentbench_gym.core import Message
 from agentbench_gym.errors import BackendUnavailable, MissingExtra
-from agentbench_gym.wrappers._base import AgentBenchWrapper, StepResult
-from agentbench_gym.wrappers.chat_history import ensure_chat_history
 
 TokenCounter = Callable[[str], int]
 

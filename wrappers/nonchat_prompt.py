@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import gymnasium as gym
-
-from agentbench_gym.core import Message
 from agentbench_gym.wrappers._base import AgentBenchWrapper, StepResult
 from agentbench_gym.wrappers.chat_history import ensure_chat_history
+
+from agentbench_gym.core import Message
 
 USER_FORMAT = "USER: {content}\n\n"
 AGENT_FORMAT = "AGENT: {content}\n\n"

@@ -7,9 +7,9 @@ import time
 import uuid
 
 import gymnasium as gym
+from agentbench_gym.wrappers._base import AgentBenchWrapper, StepResult
 
 from agentbench_gym.trajectory import RecordBuilder, TrajectoryRecord, append_record
-from agentbench_gym.wrappers._base import AgentBenchWrapper, StepResult
 
 
 class TrajectoryRecorder(AgentBenchWrapper):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from agentbench_gym.baselines import HFPolicy, make_policy
 from fake_env import EchoEnv
 
-from agentbench_gym.baselines import HFPolicy, make_policy
 from agentbench_gym.episode import play_episode
 from agentbench_gym.errors import ContextLimitExceeded, MissingExtra
 

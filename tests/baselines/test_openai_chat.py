@@ -7,14 +7,14 @@ import re
 import time
 
 import pytest
+from agentbench_gym.baselines import OpenAIChatPolicy, make_policy
+from agentbench_gym.baselines.openai_chat import looks_like_context_limit
+from agentbench_gym.wrappers import ChatHistory, HistoryTruncation, NonChatPrompt
 from fake_env import ACK, INSTRUCTION, EchoEnv
 
 from agentbench_gym import Outcome
-from agentbench_gym.baselines import OpenAIChatPolicy, make_policy
-from agentbench_gym.baselines.openai_chat import looks_like_context_limit
 from agentbench_gym.episode import aplay_episode, play_episode
 from agentbench_gym.errors import AgentError, ContextLimitExceeded
-from agentbench_gym.wrappers import ChatHistory, HistoryTruncation, NonChatPrompt
 
 CONTEXT_400 = ('{"error": {"message": "This model\'s maximum context length is 4097 tokens. However, '
                'your messages resulted in 5000 tokens.", "type": "invalid_request_error"}}')

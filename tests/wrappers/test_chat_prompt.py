@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from fake_env import ACK, INSTRUCTION
-
 from agentbench_gym.wrappers import ChatHistory, HistoryTruncation, NonChatPrompt, render_nonchat
+from fake_env import ACK, INSTRUCTION
 
 
 def test_history_starts_with_prefix_and_grows_per_step(made_echo_env):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from agentbench_gym.wrappers import ContextLimit, NonChatPrompt, count_tokens, end_episode
 
 from agentbench_gym import Outcome
 from agentbench_gym.errors import ResetNeeded
-from agentbench_gym.wrappers import ContextLimit, NonChatPrompt, count_tokens, end_episode
 
 
 def test_no_limit_hit_reports_size(echo_env):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from agentbench_gym.wrappers import HistoryTruncation, count_tokens, token_counter, truncate_history
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 
 import pytest
+from agentbench_gym.wrappers import ChatHistory, ContextLimit
 from fake_env import ACK, EchoEnv
 
 from agentbench_gym.episode import play_episode
@@ -21,7 +22,6 @@ from agentbench_gym.trajectory_export import (
     token_view,
     write_parquet,
 )
-from agentbench_gym.wrappers import ChatHistory, ContextLimit
 
 
 class Replies:

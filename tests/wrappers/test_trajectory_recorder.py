@@ -6,14 +6,7 @@ import json
 
 import gymnasium as gym
 import pytest
-from fake_env import ECHO_ID, EchoOracle
-
-import agentbench_gym
-from agentbench_gym import Outcome
 from agentbench_gym.baselines import make_policy
-from agentbench_gym.episode import play_episode
-from agentbench_gym.errors import AgentError, ContextLimitExceeded
-from agentbench_gym.trajectory import TrajectoryRecord, read_records
 from agentbench_gym.wrappers import (
     ChatHistory,
     ContextLimit,
@@ -21,6 +14,13 @@ from agentbench_gym.wrappers import (
     TrajectoryRecorder,
     end_episode,
 )
+from fake_env import ECHO_ID, EchoOracle
+
+import agentbench_gym
+from agentbench_gym import Outcome
+from agentbench_gym.episode import play_episode
+from agentbench_gym.errors import AgentError, ContextLimitExceeded
+from agentbench_gym.trajectory import TrajectoryRecord, read_records
 
 
 class Scripted:
