@@ -131,5 +131,16 @@ def test_registered_envs_through_the_full_stack(tmp_path, task):
             record = play_episode(env, make_policy("scripted", env), seed=seed)
             assert record.messages[: record.prefix_length + 1][-1]["role"] == "user"
         assert len(list(read_records(tmp_path / "t.jsonl"))) == 4
+        # Agent-side ends work on every task: a context too small for the first prompt, and a
+        # policy failing mid-episode; the env is reusable after both.
+        tiny = ContextLimit(ChatHistory(env.unwrapped), context_size=1)
+        _, info = tiny.reset(seed=0)
+        assert info["context_exceeded"]
+        _, _, terminated, truncated, info = tiny.step("anything")
+        assert (info["outcome"], terminated, truncated) == (Outcome.CONTEXT_LIMIT, False, True)
+        record = play_episode(env, Scripted([AgentError("down")]), seed=1)
+        assert record.outcome == "agent_error" and env.unwrapped.outcome == Outcome.AGENT_ERROR
+        again = play_episode(env, make_policy("scripted", env), seed=2)
+        assert Outcome(again.outcome).ended and again.outcome != "agent_error"
     finally:
         env.close()
