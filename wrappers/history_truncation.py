@@ -194,8 +194,17 @@ class HistoryTruncation(AgentBenchWrapper):
         super().__init__(ensure_chat_history(env), max_tokens=max_tokens, count_tokens=count_tokens)
         self.max_tokens = max_tokens
         self.count = token_counter(count_tokens)
+        self._counts: dict[str, int] = {}
+
+    def _counted(self, text: str) -> int:
+        # The history only grows, so each message is counted once per episode, not once per step.
+        value = self._counts.get(text)
+        if value is None:
+            value = self._counts[text] = self.count(text)
+        return value
 
     def _after_reset(self, observation, info, seed, options):
+        self._counts = {}
         self._truncate(info)
         return observation, info
 
@@ -205,6 +214,6 @@ class HistoryTruncation(AgentBenchWrapper):
 
     def _truncate(self, info: dict[str, Any]) -> None:
         messages = info["messages"]
-        view = truncate_history(messages, self.max_tokens, self.count)
+        view = truncate_history(messages, self.max_tokens, self._counted)
         info["messages"] = view
         info["omitted"] = len(messages) - len(view)
