@@ -49,13 +49,21 @@ class ContextLimit(AgentBenchWrapper):
         self.per_message = per_message
         self.count = token_counter(count_tokens)
         self._exceeded = False
+        self._counts: dict[str, int] = {}
 
     def prompt_tokens(self, info: dict[str, Any]) -> int:
         """Size of the prompt described by ``info``, in the counter's tokens."""
         if isinstance(info.get("prompt"), str):
             return self.count(info["prompt"])
         messages = info.get("messages", [])
-        return sum(self.count(m["content"]) + self.per_message for m in messages)
+        return sum(self._counted(m["content"]) + self.per_message for m in messages)
+
+    def _counted(self, text: str) -> int:
+        # Messages repeat from step to step: count each once per episode.
+        value = self._counts.get(text)
+        if value is None:
+            value = self._counts[text] = self.count(text)
+        return value
 
     def _over(self, info: dict[str, Any]) -> bool:
         size = self.prompt_tokens(info)
@@ -67,6 +75,7 @@ class ContextLimit(AgentBenchWrapper):
                 f"over the context size {self.context_size}")
 
     def _after_reset(self, observation, info, seed, options):
+        self._counts = {}
         self._exceeded = self._over(info)
         info["context_exceeded"] = self._exceeded
         return observation, info

@@ -9,6 +9,7 @@ count real tokens of a model of your choice instead.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import Any
@@ -28,7 +29,10 @@ DEFAULT_MAX_TOKENS = 3500
 NOTICE = "\n\n[NOTICE] {omitted} messages are omitted."
 """Appended to the first message when messages were left out (AgentBench's wording)."""
 
-_UNCOUNTED = frozenset(" \n")  # the only non-letters AgentBench's heuristic does not count
+# Up to 7 word characters that are not digits or "_": letters, in chunks as AgentBench counts
+# them (a superset of str.isalpha, checked below).
+_CHUNKS = re.compile(r"[^\W\d_]{1,7}")
+_ASCII_CHUNKS = re.compile(r"[A-Za-z]{1,7}")
 
 
 def count_tokens(text: str) -> int:
@@ -45,12 +49,26 @@ def count_tokens(text: str) -> int:
     >>> count_tokens("ls -la /etc\\n")   # ls, -, la, /, etc
     5
     """
+    if text.isascii():  # most text: ASCII letters are exactly [A-Za-z]
+        chunks = _ASCII_CHUNKS.findall(text)
+        letters = "".join(chunks)
+    else:
+        chunks = _CHUNKS.findall(text)
+        letters = "".join(chunks)
+    if not letters.isascii() and not letters.isalpha():
+        return _count_tokens_by_char(text)  # numeric non-letters (², ½, Ⅻ) matched the regex
+    # Each chunk is up to 7 letters of one run: one segment. Every other character counts one,
+    # except spaces and newlines.
+    return len(chunks) + len(text) - len(letters) - text.count(" ") - text.count("\n")
+
+
+def _count_tokens_by_char(text: str) -> int:
     total = 0
     for is_letter, run in groupby(text, str.isalpha):
         if is_letter:
             total += (sum(1 for _ in run) + 6) // 7
         else:
-            total += sum(1 for char in run if char not in _UNCOUNTED)
+            total += sum(1 for char in run if char not in " \n")
     return total
 
 

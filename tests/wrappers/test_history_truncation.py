@@ -20,6 +20,7 @@ from agentbench_gym.wrappers import HistoryTruncation, count_tokens, token_count
     ("ls -la /etc\n", 5),
     ("数据库查询语句优化", 2),      # CJK is alphabetic: 9 letters -> 7 + 2
     ("ÉCOLE école", 2),            # non-ASCII letters are letters
+    ("ab²cd_e½", 6),               # numerics and "_" are not letters: ab ² cd _ e ½
 ])
 def test_count_tokens_hand_cases(text, expected):
     assert count_tokens(text) == expected
@@ -43,7 +44,7 @@ def _reference_count(text: str) -> int:
 
 def test_count_tokens_matches_rule_on_random_text():
     rng = np.random.default_rng(0)
-    alphabet = list("abcdefgXYZ é数 \n\t0123,.;:!?{}()\udcff")
+    alphabet = list("abcdefgXYZ é数 \n\t0123,.;:!?{}()_²½Ⅻ\u00a0\udcff")
     for _ in range(300):
         text = "".join(rng.choice(alphabet, size=int(rng.integers(0, 60))))
         assert count_tokens(text) == _reference_count(text), repr(text)
