@@ -71,6 +71,10 @@ class OpenAIChatPolicy(ChatPolicyBase):
             context limit); by default only to errors that are not retried.
         history_tokens, count_tokens: see ``ChatPolicyBase``.
         name: the agent's name in records (default the model).
+
+    Concurrency: with the chat wrappers (``info["messages"]``) one instance can serve many
+    episodes at once through ``aact``; on bare envs the policy keeps each episode's history
+    itself, so use one instance per concurrent episode.
     """
 
     def __init__(self, model: str, base_url: str | None = None, api_key: str | None = None, *,
@@ -128,7 +132,7 @@ class OpenAIChatPolicy(ChatPolicyBase):
             answer: Any = None
             if request is None:
                 try:
-                    answer = self._client.post(self.url, json=body, headers=self.headers)
+                    answer = self._client.post(self.url, content=_encode(body), headers=self.headers)
                 except httpx.TransportError as exc:  # timeouts, refused or reset connections
                     answer = exc
             else:
@@ -152,7 +156,7 @@ class OpenAIChatPolicy(ChatPolicyBase):
             answer: Any = None
             if request is None:
                 try:
-                    answer = await client.post(self.url, json=body, headers=self.headers)
+                    answer = await client.post(self.url, content=_encode(body), headers=self.headers)
                 except httpx.TransportError as exc:
                     answer = exc
             else:
@@ -212,6 +216,12 @@ class OpenAIChatPolicy(ChatPolicyBase):
         client = self._async_clients.pop(id(asyncio.get_running_loop()), None)
         if client is not None:
             await client.aclose()
+
+
+def _encode(body: dict[str, Any]) -> bytes:
+    # ASCII escapes: any str the env produced (lone surrogates included) makes valid JSON bytes;
+    # httpx's own json= encoding raises UnicodeEncodeError on them.
+    return json.dumps(body).encode("ascii")
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:

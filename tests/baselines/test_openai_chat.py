@@ -179,3 +179,9 @@ def test_bad_arguments():
         OpenAIChatPolicy("m", base_url="http://127.0.0.1:9/v1", endpoint="embeddings")
     with pytest.raises(ValueError, match="unknown policy"):
         make_policy("openai:")
+
+
+def test_any_str_is_sent_as_valid_json(openai_server):
+    hostile = "bad \udcff surrogate, \x00 control, " + "é" * 1000
+    assert policy_for(openai_server).act(hostile, {"prefix": []}) == "ok"
+    assert openai_server.requests[0]["messages"][0]["content"] == hostile

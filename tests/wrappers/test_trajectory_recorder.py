@@ -144,3 +144,22 @@ def test_registered_envs_through_the_full_stack(tmp_path, task):
         assert Outcome(again.outcome).ended and again.outcome != "agent_error"
     finally:
         env.close()
+
+
+def test_hostile_replies_through_the_full_stack(tmp_path, echo_env):
+    env = TrajectoryRecorder(ContextLimit(HistoryTruncation(echo_env), context_size=10_000),
+                             tmp_path / "h.jsonl")
+    replies = ["", "say " + "x" * 1_000_000, "say \udcff\x00\x1b[2J", "say \u202e\ufeff", "answer apple"]
+    for reply in replies:
+        _, info = env.reset(options={"sample": 0})
+        done = False
+        while not done:
+            _, _, terminated, truncated, info = env.step(reply if not done else "")
+            done = terminated or truncated
+            reply = "answer nope"
+    records = list(read_records(tmp_path / "h.jsonl"))
+    # The megabyte reply does not hit the context: truncation drops it from the view, as in AgentBench.
+    assert [r.outcome for r in records] == ["invalid_format", "completed", "completed", "completed",
+                                            "completed"]
+    assert len(records[1].steps[0].action) == 1_000_004
+    assert records[2].steps[0].action == "say \udcff\x00\x1b[2J"
