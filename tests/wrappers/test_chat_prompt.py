@@ -58,3 +58,25 @@ def test_nonchat_prompt_adds_chat_history_itself(echo_env):
     assert info["prompt"].startswith("USER: You play")
     with pytest.raises(ValueError, match="content"):
         NonChatPrompt(echo_env, user_format="USER:")
+
+
+def test_wrapper_stack_rebuilds_from_its_spec(made_echo_env):
+    import gymnasium as gym
+    from agentbench_gym.wrappers import ContextLimit
+
+    env = ContextLimit(NonChatPrompt(HistoryTruncation(made_echo_env, max_tokens=100)), context_size=900)
+    names = [w.name for w in env.spec.additional_wrappers]
+    assert names == ["ChatHistory", "HistoryTruncation", "NonChatPrompt", "ContextLimit"]
+    rebuilt = gym.make(env.spec)
+    try:
+        _, info = rebuilt.reset(options={"sample": 0})
+        assert rebuilt.context_size == 900 and info["prompt"].endswith("AGENT:")
+        assert sum(isinstance(w, ChatHistory) for w in _chain(rebuilt)) == 1
+    finally:
+        rebuilt.close()
+
+
+def _chain(env):
+    while hasattr(env, "env"):
+        yield env
+        env = env.env
