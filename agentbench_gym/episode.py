@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
+import weakref
 from collections.abc import Generator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import gymnasium as gym
@@ -27,7 +30,7 @@ def _agent_name(policy: Any, agent: str | None) -> str:
     return agent or str(getattr(policy, "name", "") or type(policy).__name__)
 
 
-def _agent_side_end(env: gym.Env, exc: BaseException | None, info: dict[str, Any]):
+def _agent_side_end(env: gym.Env, exc: BaseException | None):
     from agentbench_gym.wrappers import end_episode
 
     if exc is None:  # the ContextLimit wrapper found the first prompt too long
@@ -43,10 +46,11 @@ def _failure(exc: BaseException) -> bool:
 
 
 def _episode(env: gym.Env, builder: RecordBuilder, seed: int | None) -> Generator[Any, Any, TrajectoryRecord]:
-    """The episode loop as a generator: it yields ("reset"|"act"|"step", argument) requests.
+    """The episode loop as a generator: it yields ("reset"|"act"|"step"|"end", argument) requests.
 
     The sync and async drivers answer them, so both share one loop. An ``act`` request is
-    answered with the reply, or with the policy's ``AgentError``/``ContextLimitExceeded``.
+    answered with the reply, or with the policy's ``AgentError``/``ContextLimitExceeded``; an
+    ``end`` request (an agent-side end) with the step result of ``_agent_side_end``.
     """
     observation, info = yield ("reset", None)
     builder.start(observation, info, seed, time.perf_counter())
@@ -54,12 +58,12 @@ def _episode(env: gym.Env, builder: RecordBuilder, seed: int | None) -> Generato
         action: str | None = None
         latency = env_latency = None
         if info.get("context_exceeded"):
-            result = _agent_side_end(env, None, info)
+            result = yield ("end", None)
         else:
             started = time.perf_counter()
             reply = yield ("act", (observation, info))
             if isinstance(reply, BaseException):
-                result = _agent_side_end(env, reply, info)
+                result = yield ("end", reply)
             else:
                 action = reply
                 called = time.perf_counter()
@@ -102,6 +106,8 @@ def play_episode(env: gym.Env, policy: Policy, *, seed: int | None = None,
                 if not _failure(exc):
                     raise
                 answer = exc
+        elif kind == "end":
+            answer = _agent_side_end(env, argument)
         else:
             answer = env.step(argument)
         try:
@@ -114,17 +120,37 @@ def play_episode(env: gym.Env, policy: Policy, *, seed: int | None = None,
     return record
 
 
+_ENV_THREADS: weakref.WeakKeyDictionary[Any, ThreadPoolExecutor] = weakref.WeakKeyDictionary()
+_ENV_THREADS_LOCK = threading.Lock()
+
+
+def _env_thread(env: gym.Env) -> ThreadPoolExecutor:
+    """One thread per env for its blocking calls: backends such as SQLite connections must stay
+    on the thread that opened them, and an env never runs two calls at once anyway."""
+    with _ENV_THREADS_LOCK:
+        executor = _ENV_THREADS.get(env.unwrapped)
+        if executor is None:
+            executor = _ENV_THREADS[env.unwrapped] = ThreadPoolExecutor(1, thread_name_prefix="agentbench-env")
+        return executor
+
+
 async def aplay_episode(env: gym.Env, policy: Policy, *, seed: int | None = None,
                         options: dict[str, Any] | None = None, run_id: str = "",
                         agent: str | None = None,
                         record_path: str | os.PathLike[str] | None = None) -> TrajectoryRecord:
-    """Async ``play_episode``: awaits ``policy.aact`` when it exists; env calls run in threads."""
+    """Async ``play_episode``: awaits ``policy.aact`` when it exists (else runs ``act`` in a thread).
+
+    The env's own calls run on a thread of their own, the same one for every episode of that
+    env, so that many episodes on many envs proceed at once in one event loop.
+    """
+    run = asyncio.get_running_loop().run_in_executor
+    executor = _env_thread(env)
     loop = _episode(env, RecordBuilder(env, run_id=run_id, agent=_agent_name(policy, agent)), seed)
     request = next(loop)
     while True:
         kind, argument = request
         if kind == "reset":
-            answer = await asyncio.to_thread(env.reset, seed=seed, options=options)
+            answer = await run(executor, lambda: env.reset(seed=seed, options=options))
             policy.reset()
         elif kind == "act":
             try:
@@ -136,8 +162,10 @@ async def aplay_episode(env: gym.Env, policy: Policy, *, seed: int | None = None
                 if not _failure(exc):
                     raise
                 answer = exc
+        elif kind == "end":
+            answer = await run(executor, _agent_side_end, env, argument)
         else:
-            answer = await asyncio.to_thread(env.step, argument)
+            answer = await run(executor, env.step, argument)
         try:
             request = loop.send(answer)
         except StopIteration as stop:
