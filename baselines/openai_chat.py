@@ -60,7 +60,8 @@ class OpenAIChatPolicy(ChatPolicyBase):
         api_key: bearer token (default ``$OPENAI_API_KEY``; none sent when both are unset).
         temperature, max_tokens, stop: decoding (``stop``: a string or a list of strings).
         timeout: seconds per request (AgentBench: 120).
-        max_retries: retries after the first attempt (AgentBench: 3 attempts in all, so 2).
+        max_retries: retries after the first attempt (AgentBench: 3 attempts in all, so 2; its
+            waits are 2 s then 3 s, ours grow exponentially as the issue asks).
         backoff, max_backoff: the retry delays, in seconds.
         endpoint: ``"chat"`` (``/chat/completions``) or ``"completions"`` (``/completions`` with the
             non-chat prompt: ``info["prompt"]`` from ``NonChatPrompt``, else rendered the same way).
