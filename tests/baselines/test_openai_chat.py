@@ -16,6 +16,8 @@ from agentbench_gym import Outcome
 from agentbench_gym.episode import aplay_episode, play_episode
 from agentbench_gym.errors import AgentError, ContextLimitExceeded
 
+pytest.importorskip("httpx", reason="OpenAIChatPolicy needs the 'openai' extra (httpx)")
+
 CONTEXT_400 = ('{"error": {"message": "This model\'s maximum context length is 4097 tokens. However, '
                'your messages resulted in 5000 tokens.", "type": "invalid_request_error"}}')
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import doctest
 
 import pytest
-
 from agentbench_gym.wrappers import chat_history, history_truncation, nonchat_prompt
 
 
