@@ -159,6 +159,8 @@ def truncate_history(messages: Sequence[Message], max_tokens: int = DEFAULT_MAX_
     under ``max_tokens``. If the oldest kept message is a ``user`` one it is dropped too, so
     the instruction is followed by an agent reply. When anything was left out, the first
     message gets ``"\\n\\n[NOTICE] N messages are omitted."`` (N is even: whole turn pairs).
+    As in AgentBench, when the newest observation alone does not fit, the view is the first
+    message alone (with the notice); ``ContextLimit`` is the way to end such episodes instead.
 
     Args:
         messages: ``{"role", "content"}`` dicts, roles ``user``/``assistant``, starting and
