@@ -160,7 +160,7 @@ def truncate_history(messages: Sequence[Message], max_tokens: int = DEFAULT_MAX_
     the instruction is followed by an agent reply. When anything was left out, the first
     message gets ``"\\n\\n[NOTICE] N messages are omitted."`` (N is even: whole turn pairs).
     As in AgentBench, when the newest observation alone does not fit, the view is the first
-    message alone (with the notice); ``ContextLimit`` is the way to end such episodes instead.
+    message alone, with the notice: the agent answers without seeing that observation.
 
     Args:
         messages: ``{"role", "content"}`` dicts, roles ``user``/``assistant``, starting and
