@@ -79,7 +79,7 @@ def token_counter(spec: str | TokenCounter | Any | None = None) -> TokenCounter:
         spec: ``None`` or ``"agentbench"``: AgentBench's segment heuristic (``count_tokens``);
             ``"tiktoken:ENCODING"`` (e.g. ``"tiktoken:cl100k_base"``; needs the ``tiktoken``
             extra and its encoding file, cached or reachable); ``"hf:PATH"``: a Hugging Face
-            ``tokenizer.json`` file (needs the ``hf`` extra); a callable ``text -> int``; or
+            ``tokenizer.json`` file (needs the ``tokenizers`` extra); a callable ``text -> int``; or
             a tokenizer object with ``encode`` (tiktoken ``Encoding``, ``tokenizers.Tokenizer``,
             ``transformers`` tokenizers).
     """
@@ -140,13 +140,13 @@ def load_tiktoken(encoding: str) -> Any:
 
 def load_hf_tokenizer(path: str) -> Any:
     """A Hugging Face ``tokenizers.Tokenizer`` from a ``tokenizer.json`` file (or its folder)."""
-    try:
-        from tokenizers import Tokenizer
-    except ImportError as exc:
-        raise MissingExtra("hf", "counting tokens with a Hugging Face tokenizer", exc) from exc
     file = os.path.join(path, "tokenizer.json") if os.path.isdir(path) else path
     if not os.path.isfile(file):
         raise FileNotFoundError(f"no tokenizer file at {file}")
+    try:
+        from tokenizers import Tokenizer
+    except ImportError as exc:
+        raise MissingExtra("tokenizers", "counting tokens with a Hugging Face tokenizer", exc) from exc
     return Tokenizer.from_file(file)
 
 

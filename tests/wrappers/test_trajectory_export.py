@@ -154,7 +154,7 @@ def test_token_view_masks_exactly_the_agent_replies(run_dir):
 
 
 def test_token_view_with_a_tokenizers_file(run_dir, tmp_path):
-    tokenizers = pytest.importorskip("tokenizers", reason="needs the 'hf' extra (tokenizers)")
+    tokenizers = pytest.importorskip("tokenizers", reason="needs the 'tokenizers' extra")
     from agentbench_gym.wrappers import token_counter
 
     model = tokenizers.models.WordLevel({"[UNK]": 0, "say": 1, "apple": 2, "answer": 3, "USER": 4,
