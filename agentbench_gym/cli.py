@@ -12,6 +12,7 @@ from rich.table import Table
 
 import agentbench_gym
 from agentbench_gym.baselines import TASK_BASELINES, baseline_task
+from agentbench_gym.export_cli import add_export_parser
 from agentbench_gym.registration import TASKS, env_class
 
 DESCRIPTION = """\
@@ -22,6 +23,7 @@ commands:
   play     play one episode yourself in the terminal (you are the agent)
   run      play policies on tasks and print a results table (no options: the embedded
            default, every registered task with the scripted and baseline policies)
+  export   turn recorded trajectories into fine-tuning data (SFT, ShareGPT, Parquet)
   doctor   which backends work on this machine, and how to enable the others
 
 Run `agentbench-gym COMMAND --help` for a command's options.
@@ -74,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=None, help="at most this many samples per task")
     p.add_argument("--seed", type=int, default=0, help="base seed (sample i uses seed+i)")
     p.set_defaults(handler=cmd_run)
+
+    add_export_parser(sub)
 
     p = sub.add_parser("doctor", help="say which backends work here",
                        description="Probe every task's backends on this machine and say how to enable "
