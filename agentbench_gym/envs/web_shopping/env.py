@@ -22,6 +22,7 @@ from agentbench_gym.envs.web_shopping.upstream import load_upstream
 
 _PACKAGE = "agentbench_gym.envs.web_shopping"
 _CATALOGS: dict[str, Catalog] = {}
+_UPSTREAM_GOALS: dict[str, list[WebShopSample]] = {}
 _CATALOG_LOCK = threading.Lock()
 
 
@@ -68,9 +69,10 @@ class WebShopEnv(AgentBenchEnv):
     (#attributes + #options + 1) * r_type``, with thefuzz token-set matching (> 85), WebShop's
     colour normalisation and its type factor (query/category match, noun overlap of the names).
     ``metrics``: ``reward``, ``success`` (reward == 1), the parts ``r_att``, ``r_option``,
-    ``r_price``, ``r_type``, ``title_score``, ``query_match``, ``category_match``, and
-    ``purchased_asin``-independent counters ``noops``, ``searches``. Task metric ``main`` =
-    mean reward (AgentBench's "reward"), plus ``success_rate``.
+    ``r_price``, ``r_type``, ``title_score``, ``query_match``, ``category_match`` (and the
+    weights ``w_att``, ``w_option``, ``w_price``), ``purchased_asin``, and the counters
+    ``noops`` (actions not allowed on their page) and ``searches``. Task metrics: ``main`` =
+    mean reward (AgentBench's "reward"), ``success_rate`` (share of episodes with reward 1).
 
     Noun tagging (the type factor): ``tagger="auto"`` uses spaCy when it and an English pipeline
     are installed (``$AGENTBENCH_SPACY_MODEL``, else en_core_web_lg/md/sm; AgentBench uses lg),
@@ -165,13 +167,10 @@ class WebShopEnv(AgentBenchEnv):
             return read_goals(builtin_file(_PACKAGE, f"{split}.jsonl"))
         key = str(Path(data_dir).resolve())
         with _CATALOG_LOCK:
-            if key not in _CATALOGS:
+            if key not in _CATALOGS:  # loaded and indexed once per process and folder
                 products, goals = load_upstream(Path(data_dir))
-                _CATALOGS[key] = Catalog(products)
-                _CATALOGS[key].goals = goals  # type: ignore[attr-defined]
-            catalog = _CATALOGS[key]
-        self.catalog = catalog
-        goals = catalog.goals  # type: ignore[attr-defined]
+                _CATALOGS[key], _UPSTREAM_GOALS[key] = Catalog(products), goals
+            self.catalog, goals = _CATALOGS[key], _UPSTREAM_GOALS[key]
         ranges = {"test": (0, 200), "dev": (200, 280), "all": (0, len(goals))}
         if split not in ranges:
             raise ValueError(f"WS: split {split!r} with data_dir must be one of {tuple(ranges)}")
