@@ -93,13 +93,18 @@ class WebShopEnv(AgentBenchEnv):
     the reward as ``(name, value)`` pairs, so e.g. the gold colour "r.brown2070" misses).
 
     ## Backends
-    ``memory``: in-process catalog with a bm25s index (Lucene BM25, k1=0.9, b=0.4).
+    ``memory``: in-process catalog with a bm25s index (Lucene's BM25, pyserini's k1=0.9, b=0.4)
+    over title, description, first bullet and options, as WebShop's index; top 50 hits, ties
+    broken by catalog order, so the same query always gives the same results. Tokens are
+    lower-cased words minus Lucene's English stop words with a minimal plural stemmer (Lucene's
+    analyzer uses Porter), so rankings can differ from WebShop's Lucene in places.
 
     HTML mode (extra ``ws-html``): ``serve_html=True`` starts a FastAPI server on 127.0.0.1 (a
     free port) and serves each episode's session at ``info["url"]``: a browser (or a person)
     can search, open items, choose options and buy there; the page and the text env share one
-    state machine, so rewards are identical. ``python -m agentbench_gym.envs.web_shopping.server``
-    serves a whole split (``/start?goal=<id>`` opens one session per episode).
+    state machine, so rewards are identical. ``agentbench-gym serve ws [--port 3000] [--split dev]
+    [--data-dir DIR]`` serves a whole split (``/start?goal=<id>`` opens one session per episode;
+    ``/s/<sid>/state`` gives the page text, actions and reward as JSON).
 
     ## Data
     Built-in: 2,000 generated products in five categories, 80 dev + 200 test goals, each solvable
@@ -107,7 +112,8 @@ class WebShopEnv(AgentBenchEnv):
     ``products*.jsonl[.gz]`` documents), ``items_ins_v2*.json`` (attributes; synthetic goals) and,
     when present, ``items_human_ins*.json`` (human goals, as AgentBench). Goals are in WebShop's
     order (seed-233 shuffle). Price bounds and range prices, unseeded upstream, are drawn from a
-    hash of the ASIN here, so they are reproducible.
+    hash of the ASIN here, so they are reproducible. Scores on the built-in catalog are not
+    comparable with AgentBench's (1.18M products, human goals); run with ``data_dir`` for that.
 
     ## Registered ids
     ``AgentBench/WS-v0``.
