@@ -135,3 +135,21 @@ def test_cli_serve_ws_starts_the_site():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_render_escapes_markup():
+    from agentbench_gym.envs.web_shopping.catalog import Catalog
+    from agentbench_gym.envs.web_shopping.data import Product, WebShopSample
+    from agentbench_gym.envs.web_shopping.html import render_page
+    from agentbench_gym.envs.web_shopping.site import ShopSession
+
+    evil = "<script>alert(1)</script>"
+    product = Product(asin="B0EVIL0001", name=f"Lamp {evil}", options={"color": (f"red'{evil}",)})
+    goal = WebShopSample(id="x", instruction=f"buy {evil}", asin="B0EVIL0001", name="Lamp", query="",
+                         category="", product_category="", attributes=(), goal_options=(), price_upper=1e6)
+    session = ShopSession(Catalog([product]), goal)
+    assert evil not in render_page(session, "sid")
+    session.step("search[lamp]")
+    session.step("click[b0evil0001]")
+    html = render_page(session, "sid'><x")
+    assert evil not in html and "&lt;script&gt;" in html and "sid'><x" not in html
