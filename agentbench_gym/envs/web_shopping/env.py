@@ -73,6 +73,9 @@ class WebShopEnv(AgentBenchEnv):
     weights ``w_att``, ``w_option``, ``w_price``), ``purchased_asin``, and the counters
     ``noops`` (actions not allowed on their page) and ``searches``. Task metrics: ``main`` =
     mean reward (AgentBench's "reward"), ``success_rate`` (share of episodes with reward 1).
+    ``dense=True`` adds shaped rewards from the goal (0.25 when its product is listed, 0.5 on
+    its page, up to 0.75 with its options chosen; moving away gives the difference back); the
+    rewards of an episode still sum to the score.
 
     Noun tagging (the type factor): ``tagger="auto"`` uses spaCy when it and an English pipeline
     are installed (``$AGENTBENCH_SPACY_MODEL``, else en_core_web_lg/md/sm; AgentBench uses lg),
@@ -205,7 +208,23 @@ class WebShopEnv(AgentBenchEnv):
         if result.done:
             return TurnResult(self.session.text(), Outcome.COMPLETED, score=float(result.reward),
                               metrics=self._metrics(result.reward, result.parts))
-        return TurnResult(self._observation(), metrics=self._metrics(0.0))
+        return TurnResult(self._observation(), metrics=self._metrics(0.0), progress=self._shaped_progress())
+
+    def _shaped_progress(self) -> float:
+        """Shaping for ``dense=True`` (from the goal): 0.25 when the goal's product is listed,
+        0.5 on its page (+ up to 0.25 for the goal options chosen there); the final reward
+        pays the rest, so the episode's rewards still sum to the score."""
+        session = self.session
+        if session is None:
+            return 0.0
+        goal = session.goal
+        if session.asin == goal.asin.upper() and session.page in ("item", "sub"):
+            chosen = set(session.options.values())
+            share = sum(o in chosen for o in goal.solution) / len(goal.solution) if goal.solution else 1.0
+            return 0.5 + 0.25 * share
+        if session.page == "results" and goal.asin.lower() in session.clickables():
+            return 0.25
+        return 0.0
 
     def _on_limit(self, last: TurnResult, outcome: Outcome) -> TurnResult:
         return TurnResult(last.observation, outcome, score=0.0, metrics=self._metrics(0.0))
