@@ -48,6 +48,8 @@ def make_policy(spec: str, env: gym.Env | None = None, *, seed: int | None = Non
     if spec == "random":
         if "templates" not in kwargs and env is not None:
             kwargs["templates"] = getattr(env.unwrapped, "reply_examples", ())
+        if "templates" not in kwargs:  # explicit templates (as the registry suite passes) win
+            kwargs["templates"] = getattr(env.unwrapped, "reply_examples", ()) if env is not None else ()
         return RandomPolicy(seed=seed, **kwargs)
     if spec in TASK_BASELINES:
         return _load(TASK_BASELINES[spec])(seed=seed, **kwargs)
