@@ -1,4 +1,4 @@
-"""The ``agentbench-gym`` command line: list, play, run, doctor."""
+"""The ``agentbench-gym`` command line: list, play, run, doctor, serve."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ commands:
            default, every registered task with the scripted and baseline policies)
   export   turn recorded trajectories into fine-tuning data (SFT, ShareGPT, Parquet)
   doctor   which backends work on this machine, and how to enable the others
+  serve    serve a task's site over HTTP (WS: the shopping site as HTML, one session per episode)
 
 Run `agentbench-gym COMMAND --help` for a command's options.
 """
@@ -83,6 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Probe every task's backends on this machine and say how to enable "
                                    "the ones that do not work.")
     p.set_defaults(handler=cmd_doctor)
+
+    p = sub.add_parser("serve", help="serve a task's site over HTTP (WS: HTML mode)",
+                       description="Serve a task's environment over HTTP on localhost, one session per "
+                                   "episode (WS: the shopping site as HTML). Options after TASK go to the "
+                                   "task's server; see `agentbench-gym serve ws --help`.")
+    p.add_argument("task", metavar="TASK", help=f"task code: {', '.join(SERVERS)}")
+    p.add_argument("server_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_serve)
     return parser
 
 
@@ -192,6 +201,21 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                           problem or "")
     Console().print(table)
     return 0
+
+
+# Task code -> "module:function(argv) -> int" of its HTTP server.
+SERVERS = {"WS": "agentbench_gym.envs.web_shopping.server:main"}
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run a task's HTTP server (blocks until interrupted)."""
+    import importlib
+
+    entry = SERVERS.get(args.task.upper())
+    if entry is None:
+        raise SystemExit(f"no server for task {args.task!r}; available: {', '.join(SERVERS)}")
+    module, _, name = entry.partition(":")
+    return getattr(importlib.import_module(module), name)(args.server_args)
 
 
 if __name__ == "__main__":
