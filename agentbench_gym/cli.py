@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import gymnasium as gym
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import agentbench_gym
@@ -198,7 +199,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             status = {"?": f"probe failed: {exc}"}
         for backend, problem in status.items():
             table.add_row(task, backend, "[green]ok[/]" if problem is None else "[red]unavailable[/]",
-                          problem or "")
+                          escape(problem or ""))  # hints name extras like [ws-spacy]: not markup
     Console().print(table)
     return 0
 
