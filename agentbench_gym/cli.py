@@ -1,4 +1,4 @@
-"""The ``agentbench-gym`` command line: list, play, run, eval, doctor."""
+"""The ``agentbench-gym`` command line: list, play, run, eval, export, doctor, serve."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from collections.abc import Sequence
 
 import gymnasium as gym
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import agentbench_gym
 from agentbench_gym.baselines import TASK_BASELINES, baseline_task
+from agentbench_gym.export_cli import add_export_parser
 from agentbench_gym.registration import TASKS, env_class
 
 DESCRIPTION = """\
@@ -23,7 +25,9 @@ commands:
   run      run agents on tasks, max-flow scheduled and resumable (no options: the embedded
            default, every registered task with the scripted, random and baseline policies)
   eval     metrics, overall score and outcome distribution of a run folder
+  export   turn recorded trajectories into fine-tuning data (SFT, ShareGPT, Parquet)
   doctor   which backends work on this machine, and how to enable the others
+  serve    serve a task's site over HTTP (WS: the shopping site as HTML, one session per episode)
 
 Run `agentbench-gym COMMAND --help` for a command's options.
 """
@@ -96,10 +100,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plots", action="store_true", help="also write scores.png and outcomes.png (extra [plots])")
     p.set_defaults(handler=cmd_eval)
 
+    add_export_parser(sub)
+
     p = sub.add_parser("doctor", help="say which backends work here",
                        description="Probe every task's backends on this machine and say how to enable "
                                    "the ones that do not work.")
     p.set_defaults(handler=cmd_doctor)
+
+    p = sub.add_parser("serve", help="serve a task's site over HTTP (WS: HTML mode)",
+                       description="Serve a task's environment over HTTP on localhost, one session per "
+                                   "episode (WS: the shopping site as HTML). Options after TASK go to the "
+                                   "task's server; see `agentbench-gym serve ws --help`.")
+    p.add_argument("task", metavar="TASK", help=f"task code: {', '.join(SERVERS)}")
+    p.add_argument("server_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_serve)
     return parser
 
 
@@ -240,9 +254,24 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             status = {"?": f"probe failed: {exc}"}
         for backend, problem in status.items():
             table.add_row(task, backend, "[green]ok[/]" if problem is None else "[red]unavailable[/]",
-                          problem or "")
+                          escape(problem or ""))  # hints name extras like [ws-spacy]: not markup
     Console().print(table)
     return 0
+
+
+# Task code -> "module:function(argv) -> int" of its HTTP server.
+SERVERS = {"WS": "agentbench_gym.envs.web_shopping.server:main"}
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run a task's HTTP server (blocks until interrupted)."""
+    import importlib
+
+    entry = SERVERS.get(args.task.upper())
+    if entry is None:
+        raise SystemExit(f"no server for task {args.task!r}; available: {', '.join(SERVERS)}")
+    module, _, name = entry.partition(":")
+    return getattr(importlib.import_module(module), name)(args.server_args)
 
 
 if __name__ == "__main__":

@@ -252,6 +252,24 @@ class AgentBenchEnv(gym.Env[str, str]):
                 result = self._on_limit(result, Outcome.TASK_LIMIT)
         return self._finish_step(result, error)
 
+    def end_episode(self, outcome: Outcome | str, reason: str = ""):
+        """End the running episode from the agent's side, returning what ``step`` would.
+
+        For outcomes the env cannot see itself: ``context_limit`` (the conversation no longer
+        fits the agent's context; scored by the task's ``_on_limit``, 0 by default) and
+        ``agent_error`` (the policy failed; never scored). Resources are released as usual.
+        """
+        outcome = Outcome(outcome)
+        if outcome not in (Outcome.CONTEXT_LIMIT, Outcome.AGENT_ERROR):
+            raise ValueError(f"end_episode takes context_limit or agent_error, got {outcome.value!r}")
+        if not self._active:
+            raise ResetNeeded(f"{self.task}: no running episode to end")
+        note = f"[{outcome.value}] {reason}".rstrip()
+        result = TurnResult(note, outcome)
+        if outcome is Outcome.CONTEXT_LIMIT:  # scored like the turn limit (partial credit per task)
+            result = self._on_limit(TurnResult(note, Outcome.RUNNING), outcome)
+        return self._finish_step(TurnResult(note, outcome, result.score, result.metrics), None)
+
     def render(self) -> str | None:
         """Return the transcript as text in ``"ansi"`` mode."""
         if self.render_mode != "ansi":

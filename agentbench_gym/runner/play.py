@@ -1,16 +1,19 @@
-"""Play one episode and build its trajectory record (DESIGN.md's schema, as a plain dict).
+"""One episode of a run, played with ``agentbench_gym.episode`` and recorded as a trajectory record.
 
-The record's keys match ``agentbench_gym.trajectory.TrajectoryRecord.to_dict`` (run id, agent,
-task, env id, split, sample id, seed, outcome, score, metrics, turns, messages, steps with
-action/observation/reward/latency, versions), plus the runner's ``attempt`` number.
+The records are ``agentbench_gym.trajectory.TrajectoryRecord.to_dict()`` dicts (the project's
+schema: run id, agent, task, split, sample id, seed, outcome, score, metrics, turns, messages,
+steps with latencies, versions) with two runner fields: ``task`` is the run's name of the task,
+and ``attempt`` counts the tries of the sample (errors are re-run).
+
+A policy is guarded so that whatever it does wrong ends only its episode: any exception (not only
+``AgentError``) or a reply that is not a ``str`` becomes ``agent_error`` — the transcript so far
+is kept; an env whose reset fails gives a ``task_error`` record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import time
 import traceback
 from typing import Any
 
@@ -18,162 +21,104 @@ import gymnasium as gym
 
 import agentbench_gym
 from agentbench_gym.core import Outcome
-from agentbench_gym.errors import AgentError
+from agentbench_gym.episode import aplay_episode as _aplay_episode
+from agentbench_gym.episode import play_episode as _play_episode
+from agentbench_gym.errors import AgentError, ContextLimitExceeded
+from agentbench_gym.trajectory import TrajectoryRecord, data_version
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+
+class _Guard:
+    """Wraps a policy: its failures and non-str replies become ``AgentError``."""
+
+    def __init__(self, policy: Any, agent: str) -> None:
+        self.policy, self.name = policy, agent
+
+    def reset(self) -> None:
+        self.policy.reset()
+
+    def _check(self, reply: Any) -> str:
+        if not isinstance(reply, str):
+            raise AgentError(f"the policy replied with a {type(reply).__name__}, not a str")
+        return reply
+
+    def act(self, observation: str, info: Any) -> str:
+        try:
+            return self._check(self.policy.act(observation, info))
+        except (AgentError, ContextLimitExceeded):
+            raise
+        except Exception as exc:
+            logger.warning("policy %s raised %s", self.name, "".join(traceback.format_exception(exc))[-2000:])
+            raise AgentError(_describe(exc)) from exc
 
 
-def data_fingerprint(env: gym.Env) -> str:
-    """``split:hash`` of the env's samples, so records and manifests name the data they used."""
+class _AsyncGuard(_Guard):
+    """``_Guard`` for a policy with ``aact``."""
+
+    async def aact(self, observation: str, info: Any) -> str:
+        try:
+            return self._check(await self.policy.aact(observation, info))
+        except (AgentError, ContextLimitExceeded):
+            raise
+        except Exception as exc:
+            raise AgentError(_describe(exc)) from exc
+
+
+def guard(policy: Any, agent: str) -> _Guard:
+    """The guarded form of ``policy`` (async when it has ``aact``)."""
+    return (_AsyncGuard if hasattr(policy, "aact") else _Guard)(policy, agent)
+
+
+def finish_record(record: TrajectoryRecord, task: str, attempt: int) -> dict[str, Any]:
+    """The record as the runner stores it: ``to_dict()`` with the run's task name and the attempt."""
+    data = record.to_dict()
+    data["task"] = task
+    data["attempt"] = attempt
+    return data
+
+
+def play_episode(env: gym.Env, policy: Any, *, index: int, seed: int | None, run_id: str, agent: str,
+                 task: str, attempt: int = 1) -> dict[str, Any]:
+    """Play sample ``index`` of ``env`` with ``policy`` (seeded ``seed``) and return its record dict."""
+    try:
+        record = _play_episode(env, guard(policy, agent), seed=seed, options={"sample": index}, run_id=run_id,
+                               agent=agent)
+    except Exception as exc:  # the policy cannot raise here (guarded): the env failed
+        logger.exception("%s: sample %s failed outside a step", task, index)
+        record = error_record(env, index=index, seed=seed, run_id=run_id, agent=agent, error=exc)
+    return finish_record(record, task, attempt)
+
+
+async def aplay_episode(env: gym.Env, policy: Any, *, index: int, seed: int | None, run_id: str, agent: str,
+                        task: str, attempt: int = 1) -> dict[str, Any]:
+    """Async ``play_episode``: the policy's ``aact`` on the loop, the env's calls on the env's thread."""
+    try:
+        record = await _aplay_episode(env, guard(policy, agent), seed=seed, options={"sample": index},
+                                      run_id=run_id, agent=agent)
+    except Exception as exc:
+        logger.exception("%s: sample %s failed outside a step", task, index)
+        record = error_record(env, index=index, seed=seed, run_id=run_id, agent=agent, error=exc)
+    return finish_record(record, task, attempt)
+
+
+def error_record(env: gym.Env, *, index: int, seed: int | None, run_id: str, agent: str,
+                 error: BaseException) -> TrajectoryRecord:
+    """A ``task_error`` record for an episode that could not be played (e.g. its reset failed)."""
     base = env.unwrapped
-    cached = getattr(base, "_runner_fingerprint", None)
-    if cached:
-        return cached
-    digest = hashlib.sha256()
-    for sample in getattr(base, "samples", ()):
-        digest.update(repr(sample).encode("utf-8", "surrogatepass"))
-    value = f"{getattr(base, 'split', '?')}:{digest.hexdigest()[:16]}"
+    spec = getattr(env, "spec", None)
     try:
-        base._runner_fingerprint = value
-    except AttributeError:
-        pass
-    return value
-
-
-class RecordBuilder:
-    """Accumulate one episode (reset, then steps) into a record dict."""
-
-    def __init__(self, env: gym.Env, *, run_id: str, agent: str, seed: int | None, attempt: int = 1,
-                 task: str | None = None) -> None:
-        """Start an empty record for ``agent`` on ``env`` (``task``: the run's name of the task)."""
-        base = env.unwrapped
-        spec = getattr(env, "spec", None) or getattr(base, "spec", None)
-        self.t0 = time.perf_counter()
-        self.record: dict[str, Any] = {
-            "run_id": run_id, "agent": agent, "task": task or getattr(base, "task", ""),
-            "env_id": spec.id if spec is not None else None, "split": getattr(base, "split", None),
-            "sample_id": "", "seed": seed, "attempt": attempt,
-            "outcome": Outcome.RUNNING.value, "score": 0.0, "metrics": {}, "turns": 0,
-            "messages": [], "steps": [], "prefix_length": 0,
-            "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"), "duration": 0.0,
-            "versions": {"agentbench_gym": agentbench_gym.__version__, "data": data_fingerprint(env)},
-            "error": None, "schema_version": SCHEMA_VERSION,
-        }
-
-    def start(self, observation: str, info: dict[str, Any]) -> None:
-        """Record the reset: prefix messages and the first observation."""
-        prefix = [{"role": m["role"], "content": m["content"]} for m in info.get("prefix", [])]
-        self.record.update(sample_id=str(info.get("sample_id", "")), prefix_length=len(prefix))
-        self.record["messages"] = [*prefix, {"role": "user", "content": observation}]
-
-    def step(self, action: str, observation: str, reward: float, info: dict[str, Any],
-             latency: float, env_latency: float) -> bool:
-        """Record one step; return True when the episode ended."""
-        r = self.record
-        r["messages"] += [{"role": "assistant", "content": action}, {"role": "user", "content": observation}]
-        r["steps"].append({"action": action, "observation": observation, "reward": float(reward),
-                           "latency": latency, "env_latency": env_latency})
-        r["turns"] = int(info.get("turn", len(r["steps"])))
-        outcome = Outcome(info.get("outcome", Outcome.RUNNING))
-        if not outcome.ended:
-            return False
-        self.finish(outcome, float(info.get("score", reward)), dict(info.get("metrics", {})), info.get("error"))
-        return True
-
-    def finish(self, outcome: Outcome, score: float, metrics: dict[str, Any], error: str | None = None) -> dict:
-        """Close the record with its outcome (errors are never scored)."""
-        r = self.record
-        r["outcome"] = Outcome(outcome).value
-        r["score"] = score if Outcome(outcome).scored else 0.0
-        r["metrics"] = metrics
-        if error is not None:
-            r["error"] = str(error)
-        r["duration"] = round(time.perf_counter() - self.t0, 6)
-        return r
-
-
-def play_episode(env: gym.Env, policy: Any, *, index: int, seed: int | None, run_id: str = "",
-                 agent: str = "", attempt: int = 1, task: str | None = None) -> dict[str, Any]:
-    """Play sample ``index`` of ``env`` with ``policy`` to the end and return its record.
-
-    A policy that fails (``AgentError``, or any other exception: a broken policy must not stop a
-    whole run) ends the episode as ``agent_error``; an env whose reset fails gives ``task_error``.
-    Both are re-run by the runner, never scored.
-    """
-    builder = RecordBuilder(env, run_id=run_id, agent=agent, seed=seed, attempt=attempt, task=task)
-    try:
-        observation, info = env.reset(seed=seed, options={"sample": index})
-        policy.reset()
-    except Exception as exc:
-        logger.exception("reset of sample %s failed", index)
-        builder.record["sample_id"] = _sample_id(env, index)
-        return builder.finish(Outcome.TASK_ERROR, 0.0, {}, _describe(exc))
-    builder.start(observation, info)
-    while True:
-        started = time.perf_counter()
-        try:
-            action = policy.act(observation, info)
-        except Exception as exc:
-            if not isinstance(exc, AgentError):
-                logger.warning("policy %s raised %s", agent, "".join(traceback.format_exception(exc))[-2000:])
-            return builder.finish(Outcome.AGENT_ERROR, 0.0, {}, _describe(exc))
-        if not isinstance(action, str):
-            return builder.finish(Outcome.AGENT_ERROR, 0.0, {}, f"policy returned {type(action).__name__}, not str")
-        called = time.perf_counter()
-        try:
-            observation, reward, _, _, info = env.step(action)
-        except Exception as exc:  # the base class catches task failures; this is a last resort
-            return builder.finish(Outcome.TASK_ERROR, 0.0, {}, _describe(exc))
-        if builder.step(action, observation, reward, info, called - started, time.perf_counter() - called):
-            return builder.record
-
-
-async def aplay_episode(env: gym.Env, policy: Any, *, index: int, seed: int | None, run_id: str = "",
-                        agent: str = "", attempt: int = 1, task: str | None = None,
-                        call: Any = None) -> dict[str, Any]:
-    """``play_episode`` for a policy with ``aact``: the policy runs on the loop, env calls in threads.
-
-    ``call`` is ``async (fn, *args, **kwargs) -> result`` running env calls where the env lives
-    (default ``asyncio.to_thread``; the runner passes the env's own worker thread).
-    """
-    import asyncio
-
-    call = call or asyncio.to_thread
-
-    builder = RecordBuilder(env, run_id=run_id, agent=agent, seed=seed, attempt=attempt, task=task)
-    try:
-        observation, info = await call(env.reset, seed=seed, options={"sample": index})
-        policy.reset()
-    except Exception as exc:
-        builder.record["sample_id"] = _sample_id(env, index)
-        return builder.finish(Outcome.TASK_ERROR, 0.0, {}, _describe(exc))
-    builder.start(observation, info)
-    while True:
-        started = time.perf_counter()
-        try:
-            action = await policy.aact(observation, info)
-        except Exception as exc:
-            return builder.finish(Outcome.AGENT_ERROR, 0.0, {}, _describe(exc))
-        if not isinstance(action, str):
-            return builder.finish(Outcome.AGENT_ERROR, 0.0, {}, f"policy returned {type(action).__name__}, not str")
-        called = time.perf_counter()
-        try:
-            observation, reward, _, _, info = await call(env.step, action)
-        except Exception as exc:
-            return builder.finish(Outcome.TASK_ERROR, 0.0, {}, _describe(exc))
-        if builder.step(action, observation, reward, info, called - started, time.perf_counter() - called):
-            return builder.record
+        sample_id = str(base.samples[index].id)
+    except (IndexError, AttributeError, TypeError):
+        sample_id = str(index)
+    return TrajectoryRecord(
+        run_id=run_id, agent=agent, task=str(getattr(base, "task", "")), sample_id=sample_id,
+        outcome=Outcome.TASK_ERROR.value, score=0.0, turns=0, messages=[], steps=[],
+        env_id=spec.id if spec is not None else None, split=getattr(base, "split", None), seed=seed,
+        started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        versions={"agentbench_gym": agentbench_gym.__version__, "data": data_version(env)},
+        error=_describe(error))
 
 
 def _describe(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(exc)).strip()[:2000]
-
-
-def _sample_id(env: gym.Env, index: int) -> str:
-    samples = getattr(env.unwrapped, "samples", ())
-    try:
-        return str(samples[index].id)
-    except (IndexError, AttributeError, TypeError):
-        return str(index)

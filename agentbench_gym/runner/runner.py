@@ -24,11 +24,12 @@ import gymnasium as gym
 import agentbench_gym
 from agentbench_gym.core import Outcome
 from agentbench_gym.runner.config import AgentSpec, TaskSpec, parse_agent, parse_task
-from agentbench_gym.runner.play import aplay_episode, data_fingerprint, play_episode
+from agentbench_gym.runner.play import aplay_episode, play_episode
 from agentbench_gym.runner.pool import EnvPool, EnvWorker
 from agentbench_gym.runner.progress import RunProgress
 from agentbench_gym.runner.schedule import Job, Scheduler
 from agentbench_gym.runner.store import RunStore
+from agentbench_gym.trajectory import data_version
 
 
 @dataclass
@@ -199,11 +200,9 @@ async def _loop(scheduler: Scheduler, pools: dict[str, EnvPool], agents: dict[st
         ended_queue.put_nowait((job, record, ended))
 
     async def _play_async(worker: EnvWorker, job: Job, policy: Any, started: float) -> None:
-        async def on_worker(fn, *args, **kwargs):
-            return await asyncio.wrap_future(worker.submit(fn, *args, **kwargs))
-        try:
+        try:  # the env's calls run on episode.py's own thread for this env, one thread per env as here
             record = await aplay_episode(worker.env, policy, index=job.index, seed=job.seed, run_id=run_id,
-                                         agent=job.agent, attempt=job.attempt, task=job.task, call=on_worker)
+                                         agent=job.agent, attempt=job.attempt, task=job.task)
         except BaseException as exc:
             pools[job.task].give_back(worker, broken=True)
             ended_queue.put_nowait(exc)
@@ -277,7 +276,7 @@ def _manifest(run_id: str, agents: list[AgentSpec], tasks: list[TaskSpec], split
         "seeds": {"base": seed, "rule": "sample i of a task is played with seed base + i"},
         "versions": {"agentbench_gym": agentbench_gym.__version__, "gymnasium": gym.__version__,
                      "numpy": numpy.__version__, "python": platform.python_version(),
-                     "data": {t.name: data_fingerprint(env) for t, env in zip(tasks, envs, strict=True)}},
+                     "data": {t.name: data_version(env) for t, env in zip(tasks, envs, strict=True)}},
         "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 

@@ -24,11 +24,12 @@ from gymnasium.vector.utils import batch_space
 
 from agentbench_gym.core import Outcome
 from agentbench_gym.runner.config import TaskSpec, parse_task
-from agentbench_gym.runner.play import RecordBuilder
+from agentbench_gym.runner.play import error_record, finish_record
 from agentbench_gym.runner.pool import EnvPool, EnvWorker
 from agentbench_gym.runner.schedule import Job, Scheduler
 from agentbench_gym.runner.store import RunStore
 from agentbench_gym.spaces import UnicodeText
+from agentbench_gym.trajectory import RecordBuilder
 
 
 def slot_info(infos: dict[str, Any], i: int) -> dict[str, Any]:
@@ -88,6 +89,7 @@ class SchedulerVectorEnv(VectorEnv):
         self._jobs: list[Job | None] = [None] * num_envs
         self._workers: list[EnvWorker | None] = [None] * num_envs
         self._builders: list[RecordBuilder | None] = [None] * num_envs
+        self._last: list[dict[str, Any] | None] = [None] * num_envs  # each slot's finished record
         self._ended = np.zeros(num_envs, dtype=bool)
         self._obs: list[str] = [""] * num_envs
         self._base_seed = 0
@@ -161,11 +163,15 @@ class SchedulerVectorEnv(VectorEnv):
         if not isinstance(action, str):  # a batched policy's bad output must not break the batch
             action = "" if action is None else str(action)
         obs, reward, term, trunc, info = env.step(action)
-        self._builders[i].step(action, obs, reward, info, 0.0, time.perf_counter() - started)
+        now = time.perf_counter()
+        record = self._builders[i].step(action, obs, reward, info, latency=None, env_latency=now - started, now=now)
+        if record is not None:
+            job = self._jobs[i]
+            self._last[i] = finish_record(record, job.task, job.attempt)
         return obs, reward, term, trunc, info
 
     def _finish(self, i: int) -> None:
-        record = self._builders[i].record
+        record = self._last[i]
         self.records.append(record)
         if self.store is not None:
             self.store.append(record)
@@ -178,9 +184,9 @@ class SchedulerVectorEnv(VectorEnv):
         job, worker = self._jobs[i], self._workers[i]
         if job is not None:
             self.scheduler.release(job)
-            broken = self._builders[i].record["outcome"] == Outcome.TASK_ERROR
+            broken = self._last[i] is not None and self._last[i]["outcome"] == Outcome.TASK_ERROR
             self.pools[job.task].give_back(worker, broken)
-        self._jobs[i] = self._workers[i] = self._builders[i] = None
+        self._jobs[i] = self._workers[i] = self._builders[i] = self._last[i] = None
         self._ended[i] = False
 
     def _fill(self, slots: list[int], infos: dict[str, Any]) -> None:
@@ -200,18 +206,18 @@ class SchedulerVectorEnv(VectorEnv):
 
     def _start(self, i: int, job: Job, infos: dict[str, Any]) -> bool:
         worker = self.pools[job.task].take()
-        builder = RecordBuilder(worker.env, run_id=self.run_id, agent=self.agent, seed=job.seed, attempt=job.attempt,
-                                task=job.task)
+        builder = RecordBuilder(worker.env, run_id=self.run_id, agent=self.agent)
         try:
             obs, info = worker.call(worker.env.reset, seed=job.seed, options={"sample": job.index})
         except Exception as exc:  # the task's infrastructure failed at reset: a task_error record
-            builder.record["sample_id"] = job.sample_id
-            builder.finish(Outcome.TASK_ERROR, 0.0, {}, f"{type(exc).__name__}: {exc}")
+            record = error_record(worker.env, index=job.index, seed=job.seed, run_id=self.run_id, agent=self.agent,
+                                  error=exc)
             self._jobs[i], self._workers[i], self._builders[i] = job, worker, builder
+            self._last[i] = finish_record(record, job.task, job.attempt)
             self._finish(i)
             self._free(i)
             return False
-        builder.start(obs, info)
+        builder.start(obs, info, job.seed, time.perf_counter())
         self._jobs[i], self._workers[i], self._builders[i], self._obs[i] = job, worker, builder, obs
         self._add_info(infos, {**info, "slot_task": job.task}, i)
         return True
@@ -223,3 +229,4 @@ class SchedulerVectorEnv(VectorEnv):
         self._jobs = [None] * self.num_envs
         self._workers = [None] * self.num_envs
         self._builders = [None] * self.num_envs
+        self._last = [None] * self.num_envs
