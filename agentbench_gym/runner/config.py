@@ -93,9 +93,9 @@ _WORKERS = re.compile(r"^(?P<body>.*?):(?P<workers>\d+)$")
 def parse_agent(text: str) -> AgentSpec:
     """Parse ``NAME=SPEC[:workers][?key=value&...]`` (``NAME=`` optional: the spec names it).
 
-    >>> a = parse_agent("gpt=openai:gpt-4o:4?base_url=http://localhost:8000/v1")
+    >>> a = parse_agent("gpt=openai:gpt-4o:4?base_url=http://localhost:8000/v1&max_retries=0")
     >>> a.name, a.policy, a.workers, a.options
-    ('gpt', 'openai:gpt-4o', 4, {'base_url': 'http://localhost:8000/v1'})
+    ('gpt', 'openai:gpt-4o', 4, {'base_url': 'http://localhost:8000/v1', 'max_retries': 0})
     """
     head, _, query = text.partition("?")
     name, eq, spec = head.partition("=")
@@ -107,8 +107,23 @@ def parse_agent(text: str) -> AgentSpec:
         spec, workers = match["body"], int(match["workers"])
     if not spec:
         raise ValueError(f"agent {text!r}: no policy spec (form NAME=SPEC[:workers])")
-    options: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
+    options = {key: _value(value) for key, value in parse_qsl(query, keep_blank_values=True)} if query else {}
     return AgentSpec(name or spec, spec, workers, options)
+
+
+def _value(text: str) -> Any:
+    """An option value from the command line: int, float, true/false/none, else the string."""
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def parse_task(text: str) -> TaskSpec:
