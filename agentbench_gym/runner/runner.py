@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import inspect
 import platform
 import time
 import uuid
@@ -24,12 +23,11 @@ import gymnasium as gym
 import agentbench_gym
 from agentbench_gym.core import Outcome
 from agentbench_gym.runner.config import AgentSpec, TaskSpec, parse_agent, parse_task
-from agentbench_gym.runner.play import aplay_episode, play_episode
+from agentbench_gym.runner.play import aplay_episode
 from agentbench_gym.runner.pool import EnvPool, EnvWorker
 from agentbench_gym.runner.progress import RunProgress
 from agentbench_gym.runner.schedule import Job, Scheduler
 from agentbench_gym.runner.store import RunStore
-from agentbench_gym.trajectory import data_version
 
 
 @dataclass
@@ -60,7 +58,8 @@ def _tasks(tasks: Sequence[TaskSpec | str]) -> list[TaskSpec]:
 
 def run(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequence[TaskSpec | str], *,
         out: str | Path | None = None, split: str | None = None, seed: int = 0, limit: int | None = None,
-        max_retries: int = 2, progress: bool = False, run_id: str | None = None) -> RunResult:
+        max_retries: int = 2, progress: bool = False, run_id: str | None = None, backend: str = "thread",
+        ray_address: str | None = None) -> RunResult:
     """Run every (agent, task) pair on its task's samples under the worker limits.
 
     Args:
@@ -74,14 +73,17 @@ def run(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequence[Task
         max_retries: how many times a ``task_error``/``agent_error`` sample is run again.
         progress: show rich progress bars on stderr.
         run_id: id stored in the records (default: a new one per call).
+        backend: ``"thread"`` (env workers are threads of this process) or ``"ray"`` (Ray actors;
+            extra ``[ray]``; ``ray_address`` as for ``ray.init``, default a local instance).
     """
-    return asyncio.run(arun(agents, tasks, out=out, split=split, seed=seed, limit=limit,
-                            max_retries=max_retries, progress=progress, run_id=run_id))
+    return asyncio.run(arun(agents, tasks, out=out, split=split, seed=seed, limit=limit, max_retries=max_retries,
+                            progress=progress, run_id=run_id, backend=backend, ray_address=ray_address))
 
 
 async def arun(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequence[TaskSpec | str], *,
                out: str | Path | None = None, split: str | None = None, seed: int = 0, limit: int | None = None,
-               max_retries: int = 2, progress: bool = False, run_id: str | None = None) -> RunResult:
+               max_retries: int = 2, progress: bool = False, run_id: str | None = None, backend: str = "thread",
+        ray_address: str | None = None) -> RunResult:
     """``run`` as a coroutine (for callers that already have an event loop)."""
     agent_specs, task_specs = _agents(agents), _tasks(tasks)
     for spec in task_specs:
@@ -90,7 +92,16 @@ async def arun(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequen
     _check_unique([a.name for a in agent_specs], "agent"), _check_unique([t.name for t in task_specs], "task")
     run_id = run_id or uuid.uuid4().hex[:12]
     store = RunStore(out) if out is not None else None
-    pools = {t.name: EnvPool(t) for t in task_specs}
+    if backend == "ray":
+        from agentbench_gym.runner.ray_backend import RayEnvPool, ensure_ray
+
+        ensure_ray(ray_address)
+        pool_class: type[EnvPool] = RayEnvPool
+    elif backend == "thread":
+        pool_class = EnvPool
+    else:
+        raise ValueError(f"backend must be 'thread' or 'ray', got {backend!r}")
+    pools = {t.name: pool_class(t) for t in task_specs}
     loop = asyncio.get_running_loop()
     bars = RunProgress(enabled=progress)
     try:
@@ -99,10 +110,10 @@ async def arun(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequen
         samples: dict[str, list[str]] = {}
         for spec, worker in zip(task_specs, first, strict=True):
             pools[spec.name].give_back(worker)
-            ids = [str(getattr(s, "id", i)) for i, s in enumerate(worker.env.unwrapped.samples)]
+            ids = worker.sample_ids()
             samples[spec.name] = ids[:limit] if limit is not None else ids
         manifest = _manifest(run_id, agent_specs, task_specs, split, seed, limit, max_retries,
-                             [w.env for w in first])
+                             [w.data_version() for w in first])
         if store is not None:
             _merge_manifest(store, manifest)
         pairs = [(a, t) for a in agent_specs for t in task_specs if a.tasks is None or t.name in a.tasks]
@@ -179,7 +190,7 @@ async def _loop(scheduler: Scheduler, pools: dict[str, EnvPool], agents: dict[st
 
     def submit(worker: EnvWorker, job: Job, freed_at: float | None) -> None:
         # No asyncio task per episode: the worker thread's future calls back into the loop.
-        future = worker.submit(_run_in_worker, worker, agents[job.agent], job, run_id, freed_at, gaps)
+        future = worker.start_job(agents[job.agent], job, run_id, freed_at, gaps)
         future.add_done_callback(lambda f: loop.call_soon_threadsafe(landed, worker, job, f))
 
     def landed(worker: EnvWorker, job: Job, future) -> None:
@@ -236,29 +247,6 @@ async def _loop(scheduler: Scheduler, pools: dict[str, EnvPool], agents: dict[st
             "timeline": timeline, "spans": spans}
 
 
-def _run_in_worker(worker: EnvWorker, agent: AgentSpec, job: Job, run_id: str, freed_at: float | None,
-                   gaps: list[float]) -> tuple[bool, Any, float, float]:
-    """On the env's thread: build (or reuse) the policy and, unless it is async, play the episode.
-
-    Returns ``(True, record, start, end)``, or ``(False, policy, start, start)`` for a policy with a
-    coroutine ``aact`` (times from ``time.perf_counter`` on this thread).
-    """
-    started = time.perf_counter()
-    if freed_at is not None:
-        gaps.append(started - freed_at)  # idle time between an episode's end and this start
-    if agent.per_episode:
-        policy = agent.build(worker.env, job.seed)
-    else:
-        policy = worker.policies.get(job.agent)
-        if policy is None:
-            policy = worker.policies[job.agent] = agent.build(worker.env, job.seed)
-    if inspect.iscoroutinefunction(getattr(policy, "aact", None)):
-        return False, policy, started, started
-    record = play_episode(worker.env, policy, index=job.index, seed=job.seed, run_id=run_id, agent=job.agent,
-                          attempt=job.attempt, task=job.task)
-    return True, record, started, time.perf_counter()
-
-
 def _check_unique(names: list[str], what: str) -> None:
     seen = {n for n in names if names.count(n) > 1}
     if seen:
@@ -266,7 +254,7 @@ def _check_unique(names: list[str], what: str) -> None:
 
 
 def _manifest(run_id: str, agents: list[AgentSpec], tasks: list[TaskSpec], split: str | None, seed: int,
-              limit: int | None, max_retries: int, envs: list[gym.Env]) -> dict[str, Any]:
+              limit: int | None, max_retries: int, data: list[str]) -> dict[str, Any]:
     import numpy
 
     return {
@@ -276,7 +264,7 @@ def _manifest(run_id: str, agents: list[AgentSpec], tasks: list[TaskSpec], split
         "seeds": {"base": seed, "rule": "sample i of a task is played with seed base + i"},
         "versions": {"agentbench_gym": agentbench_gym.__version__, "gymnasium": gym.__version__,
                      "numpy": numpy.__version__, "python": platform.python_version(),
-                     "data": {t.name: data_version(env) for t, env in zip(tasks, envs, strict=True)}},
+                     "data": {t.name: version for t, version in zip(tasks, data, strict=True)}},
         "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 

@@ -190,3 +190,8 @@ def test_an_env_that_cannot_be_built_stops_the_run_with_its_error():
 
     with pytest.raises(OSError, match="no sandbox"):
         run([AgentSpec("good", oracle())], [TaskSpec("T", env=make)])
+
+
+def test_unknown_backend_is_refused():
+    with pytest.raises(ValueError, match="backend"):
+        run([AgentSpec("good", oracle())], [count_task("T", 1, size=2)], backend="mpi")
