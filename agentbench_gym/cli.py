@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="base seed (sample i uses seed+i)")
     p.add_argument("--retries", type=int, default=2, help="re-runs of a task_error/agent_error sample")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--backend", choices=("thread", "ray"), default="thread",
+                   help="where env workers run: threads here (default) or Ray actors (extra [ray])")
+    p.add_argument("--ray-address", default=None, help="Ray cluster to join (default: start a local Ray)")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("eval", help="metrics, overall score and outcome distribution of a run folder",
@@ -216,7 +219,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = args.out or f"runs/{dt.datetime.now():%Y%m%d-%H%M%S}"
     try:
         result = run(agents or default_agents, tasks or default_tasks, out=out, split=args.split, seed=args.seed,
-                     limit=args.limit, max_retries=args.retries, progress=not args.no_progress)
+                     limit=args.limit, max_retries=args.retries, progress=not args.no_progress,
+                     backend=args.backend, ray_address=args.ray_address)
     except ValueError as exc:
         raise SystemExit(str(exc)) from exc
     console = Console()
