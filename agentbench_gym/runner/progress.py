@@ -10,9 +10,10 @@ from agentbench_gym.core import Outcome
 class RunProgress:
     """Rich progress bars on stderr (does nothing when ``enabled`` is False)."""
 
-    def __init__(self, enabled: bool = True) -> None:
-        """Create the display (started lazily with the first pair)."""
+    def __init__(self, enabled: bool = True, console: Any = None) -> None:
+        """Create the display (started lazily with the first pair); ``console`` defaults to stderr."""
         self.enabled = enabled
+        self._console = console
         self._progress: Any = None
         self._bars: dict[tuple[str, str], Any] = {}
         self._errors: dict[tuple[str, str], int] = {}
@@ -26,7 +27,7 @@ class RunProgress:
 
         self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                   TextColumn("{task.fields[errors]}"), TimeElapsedColumn(),
-                                  console=Console(stderr=True), transient=False)
+                                  console=self._console or Console(stderr=True), transient=False)
         self._overall = self._progress.add_task("[bold]overall", total=0, completed=0, errors="")
         self._progress.start()
 

@@ -195,3 +195,23 @@ def test_an_env_that_cannot_be_built_stops_the_run_with_its_error():
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="backend"):
         run([AgentSpec("good", oracle())], [count_task("T", 1, size=2)], backend="mpi")
+
+
+def test_progress_bars_count_episodes_and_errors_live():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from agentbench_gym.runner.progress import RunProgress
+
+    out = StringIO()
+    bars = RunProgress(enabled=True, console=Console(file=out, width=120, force_terminal=False))
+    bars.add_pair("a", "T", total=3, done=1)
+    bars.episode("a", "T", "agent_error", final=False)  # will be re-run: counted, not advanced
+    bars.episode("a", "T", "completed", final=True)
+    task = bars._progress.tasks[bars._bars[("a", "T")]]
+    overall = bars._progress.tasks[bars._overall]
+    assert (task.completed, task.total) == (2, 3) and "1 errors" in task.fields["errors"]
+    assert (overall.completed, overall.total) == (2, 3) and "1 errors" in overall.fields["errors"]
+    bars.close()
+    assert "a · T" in out.getvalue() and "overall" in out.getvalue()

@@ -130,3 +130,21 @@ def test_bad_actions_never_break_the_batch_and_records_go_to_a_run_folder(tmp_pa
     assert len((tmp_path / "junk" / "A.jsonl").read_text().splitlines()) == 2
     with pytest.raises(ValueError):
         SchedulerVectorEnv([count_task("A", 1)], num_envs=0)
+
+
+def test_gymnasium_vector_wrappers_work_over_it():
+    from gymnasium.wrappers.vector import RecordEpisodeStatistics
+
+    vec = RecordEpisodeStatistics(SchedulerVectorEnv([count_task("A", 2, size=4)], num_envs=2, agent="oracle"))
+    policy = BatchedScripted(vec.unwrapped, CountOracle)
+    obs, infos = vec.reset(seed=1)
+    policy.observe_resets(infos)
+    ended, returns = None, []
+    while not vec.unwrapped.finished:
+        obs, rewards, terminated, truncated, infos = vec.step(policy.act(obs, infos, ended))
+        ended = terminated | truncated
+        policy.observe_resets(infos)
+        if "episode" in infos:
+            returns += [float(r) for r, done in zip(infos["episode"]["r"], infos["_episode"], strict=True) if done]
+    vec.close()
+    assert returns == [1.0] * 4
