@@ -67,6 +67,13 @@ def test_batched_scripted_policy_gives_the_threaded_runners_results():
     assert len(vec.records) == 8
     assert summary(vec.records) == summary(threaded.records)
     assert all(r["outcome"] == "completed" for r in vec.records)
+    # The records are the project's trajectory schema: ready for the fine-tuning exports.
+    from agentbench_gym.trajectory import TrajectoryRecord
+    from agentbench_gym.trajectory_export import to_sft
+
+    for record in vec.records:
+        sft = to_sft(TrajectoryRecord.from_dict(record))
+        assert sft["messages"][-1]["role"] == "assistant" and len(sft["messages"]) >= 2
 
 
 def test_vector_contract_spaces_autoreset_and_determinism():
