@@ -128,8 +128,7 @@ async def arun(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequen
                     continue
                 tried = state.attempts.get(sample_id, 0) if state is not None else 0
                 if tried > max_retries:
-                    last = [r for r in store.records(agent.name, task.name) if str(r["sample_id"]) == sample_id]
-                    finals[(agent.name, task.name, sample_id)] = last[-1]
+                    finals[(agent.name, task.name, sample_id)] = state.last_error[sample_id]
                     continue
                 scheduler.add(Job(agent.name, task.name, index, sample_id, seed + index, tried + 1))
                 todo += 1

@@ -39,6 +39,7 @@ class PairState:
 
     done: dict[str, dict[str, Any]] = field(default_factory=dict)
     attempts: dict[str, int] = field(default_factory=dict)
+    last_error: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class RunStore:
@@ -83,6 +84,7 @@ class RunStore:
                 state.done.setdefault(sample, record)
             else:
                 state.attempts[sample] = state.attempts.get(sample, 0) + 1
+                state.last_error[sample] = record
         return state
 
     def records(self, agent: str, task: str, *, repair: bool = False) -> Iterator[dict[str, Any]]:

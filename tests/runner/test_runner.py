@@ -79,6 +79,10 @@ def test_errors_are_rerun_up_to_the_retry_limit(tmp_path, kind):
     lines = [json.loads(x) for x in (tmp_path / "flaky" / "T.jsonl").read_text().splitlines()]
     assert [r["sample_id"] for r in lines].count("c002") == 3 and len(lines) == 4 + 1 + 2
     assert failures["c002"] == 2  # 3 attempts used up of 5 planned failures
+    # A restart with the same limit runs nothing: c002 used up its attempts and stays an error.
+    same = run(agents, [count_task("T", 2, size=4)], out=tmp_path, max_retries=2)
+    assert same.stats["episodes"] == 0
+    assert {r["sample_id"]: r["outcome"] for r in same.records}["c002"] == error
     # A restart with a higher limit tries c002 again; finished samples are not re-run.
     failures["c002"] = 0
     again = run(agents, [count_task("T", 2, size=4)], out=tmp_path, max_retries=3)
