@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from runner_helpers import ConcurrencyMeter, CountEnv, CountOracle, FlakyPolicy, MeteredPolicy
 
 from agentbench_gym import Outcome
@@ -219,3 +221,37 @@ def test_progress_bars_count_episodes_and_errors_live():
     assert (overall.completed, overall.total) == (2, 3) and "1 errors" in overall.fields["errors"]
     bars.close()
     assert "a · T" in out.getvalue() and "overall" in out.getvalue()
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.integers(1, 3), min_size=1, max_size=3), st.lists(st.integers(1, 3), min_size=1, max_size=3),
+       st.integers(1, 5))
+def test_threaded_runner_property_limits_and_exactly_once(wa, wt, size):
+    from agentbench_gym.runner.schedule import Scheduler
+
+    meter = ConcurrencyMeter()
+    agents = [AgentSpec(f"a{i}", (lambda name: lambda env, seed: MeteredPolicy(env, meter, name, delay=0.001))(
+        f"a{i}"), workers=w) for i, w in enumerate(wa)]
+    tasks = [count_task(f"t{j}", w, size=size) for j, w in enumerate(wt)]
+    checks = []
+    original = Scheduler.assign
+
+    def checked_assign(self):
+        jobs = original(self)
+        # All capacity used while work remains: after every assignment no queued pair has both
+        # a free agent worker and a free task worker (the max flow left no augmenting path).
+        checks.append(all(not q or self.free_agent[a] == 0 or self.free_task[t] == 0
+                          for (a, t), q in self.queues.items()))
+        return jobs
+
+    Scheduler.assign = checked_assign
+    try:
+        result = run(agents, tasks)
+    finally:
+        Scheduler.assign = original
+    keys = sorted((r["agent"], r["task"], r["sample_id"]) for r in result.records)
+    assert keys == sorted((f"a{i}", f"t{j}", f"c{k:03d}") for i in range(len(wa)) for j in range(len(wt))
+                          for k in range(size))
+    assert all(meter.peak[f"agent:a{i}"] <= w for i, w in enumerate(wa))
+    assert all(meter.peak[f"task:t{j}"] <= w for j, w in enumerate(wt))
+    assert checks and all(checks)
