@@ -9,6 +9,7 @@ import gymnasium as gym
 # Only tasks whose env really works are listed; each issue that lands a task adds its line.
 ENV_ENTRY_POINTS: dict[str, tuple[str, str]] = {
     "DCG": ("AgentBench/DCG-v0", "agentbench_gym.envs.card_game.env:CardGameEnv"),
+    "OS": ("AgentBench/OS-v0", "agentbench_gym.envs.os_shell.env:OSShellEnv"),
 }
 
 TASKS: dict[str, str] = {code: env_id for code, (env_id, _) in ENV_ENTRY_POINTS.items()}

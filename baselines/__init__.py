@@ -40,8 +40,9 @@ def make_policy(spec: str, env: gym.Env | None = None, *, seed: int | None = Non
             raise ValueError(f"{type(env.unwrapped).__name__} has no scripted solver")
         return _load(oracle)(env.unwrapped, **kwargs)
     if spec == "random":
-        templates = getattr(env.unwrapped, "reply_examples", ()) if env is not None else ()
-        return RandomPolicy(seed=seed, templates=templates, **kwargs)
+        if "templates" not in kwargs:  # the registry suite passes them explicitly
+            kwargs["templates"] = getattr(env.unwrapped, "reply_examples", ()) if env is not None else ()
+        return RandomPolicy(seed=seed, **kwargs)
     if spec in TASK_BASELINES:
         return _load(TASK_BASELINES[spec])(seed=seed, **kwargs)
     known = ["scripted", "random", *TASK_BASELINES]

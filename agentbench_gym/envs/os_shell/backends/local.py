@@ -1,0 +1,276 @@
+"""The ``local`` backend: a namespace sandbox over a cached Debian root filesystem, no daemon.
+
+Per sandbox: a throwaway tmpfs+overlay layer over the read-only base, its own user (full
+subordinate id range mapped, so ``useradd``/``chown`` work), PID, mount, network (loopback
+only), UTS, IPC and cgroup namespaces, pivot_root (chroot alone was escaped in a test), and
+limits: rlimits (CPU time, file size, address space, processes) plus v1 memory and pids
+cgroups where the host lets us create them. A warm pool keeps sandboxes ready so that
+``reset`` only hands one over. Nothing is created on the host per sandbox except cgroup
+directories (removed on close, stale ones swept at start).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from agentbench_gym.envs.os_shell.backends import cgroups, rootfs
+from agentbench_gym.envs.os_shell.backends.base import Limits, shell_quote
+from agentbench_gym.envs.os_shell.backends.channel import RunResult, ShellChannel
+from agentbench_gym.envs.os_shell.backends.pipes import (
+    PipeTransport,
+    children,
+    is_alive,
+    kill_started_since,
+    now_ticks,
+)
+from agentbench_gym.errors import BackendUnavailable
+
+logger = logging.getLogger(__name__)
+INIT_SCRIPT = Path(__file__).with_name("sandbox_init.sh")
+START_TIMEOUT = 10.0
+
+
+@dataclass
+class _Process:
+    popen: subprocess.Popen
+    init_pid: int  # host pid of the namespace's PID 1 (the control shell)
+
+
+class LocalSandbox:
+    """One running namespace sandbox (see the module docstring)."""
+
+    def __init__(self, base: Path, limits: Limits, idbase: int) -> None:
+        """Start the sandbox and its agent shell; raise BackendUnavailable when it cannot."""
+        self.limits = limits
+        self._closed = False
+        self._groups = cgroups.create(limits, f"{os.getpid()}-{secrets.token_hex(4)}")
+        agent_in_r, agent_in_w = os.pipe()
+        agent_out_r, agent_out_w = os.pipe()
+        ctl_in_r, ctl_in_w = os.pipe()
+        ctl_out_r, ctl_out_w = os.pipe()
+        mountpoint = rootfs.cache_dir() / "mnt"
+        mountpoint.mkdir(parents=True, exist_ok=True)
+        argv = [
+            "/bin/bash", str(INIT_SCRIPT), "outer", ":".join(self._groups.procs_files),
+            str(limits.cpu_seconds), str(limits.max_file_mb * 1024), str(max(limits.pids, 1) * 16),
+            str(limits.memory_mb * 1024 * 2), str(idbase), str(rootfs.ID_COUNT),
+            str(base), str(mountpoint), str(limits.disk_mb), str(ctl_in_r), str(ctl_out_w),
+        ]
+        try:
+            popen = subprocess.Popen(
+                argv, stdin=agent_in_r, stdout=agent_out_w, stderr=agent_out_w,
+                pass_fds=(ctl_in_r, ctl_out_w), close_fds=True, start_new_session=True,
+            )
+        finally:
+            for fd in (agent_in_r, agent_out_w, ctl_in_r, ctl_out_w):
+                os.close(fd)
+        self._agent_pipe = PipeTransport(agent_in_w, agent_out_r)
+        self._ctl_pipe = PipeTransport(ctl_in_w, ctl_out_r)
+        self._proc = _Process(popen, 0)
+        self.agent_pid = 0
+        self._agent = ShellChannel(self._agent_pipe, self._stop_since,
+                                   lambda: is_alive(self.agent_pid))
+        self._ctl = ShellChannel(self._ctl_pipe, self._stop_since,
+                                 lambda: self._proc.init_pid == 0 or is_alive(self._proc.init_pid))
+        try:
+            self._boot()
+        except BaseException:
+            self.close()
+            raise
+
+    # ---------------------------------------------------------------- set-up
+    def _boot(self) -> None:
+        probe = self._ctl.run("echo $$", idle_timeout=START_TIMEOUT, total_timeout=START_TIMEOUT)
+        if probe.exit_code != 0 or probe.output.strip() != b"1":
+            # The set-up's own errors went to the agent pipe (its stderr).
+            errors = self._agent_pipe.recv(0.5) or b""
+            detail = (probe.output + errors).decode("utf-8", "replace").strip()[-400:]
+            raise BackendUnavailable(f"the local OS sandbox did not start: {detail or probe.stopped}")
+        self._proc.init_pid = self._find_init()
+        self._spawn_shell()
+
+    def _find_init(self) -> int:
+        # popen is the outer bash exec'd into unshare; its only child is the namespace's PID 1.
+        kids = children(self._proc.popen.pid)
+        if not kids:
+            raise BackendUnavailable("the local OS sandbox lost its init process")
+        return kids[0]
+
+    def _spawn_shell(self) -> None:
+        """Start the agent's login shell on the agent pipes (cwd /, as in AgentBench's image)."""
+        # A simple command in the background, so that $! is the shell itself.
+        result = self._ctl.run("cd /; bash --login 0<&5 1>&6 2>&6 5<&- 6>&- & echo $!",
+                               idle_timeout=START_TIMEOUT, total_timeout=START_TIMEOUT)
+        # Earlier lines may be PID 1's notes on a killed shell ("... Killed bash --login").
+        lines = result.output.strip().splitlines()
+        ns_pid = lines[-1] if lines else b""
+        if result.exit_code != 0 or not ns_pid.isdigit():
+            raise BackendUnavailable(f"could not start the sandbox shell: {result.output[-200:]!r}")
+        self.agent_pid = self._host_pid(int(ns_pid))
+        # Wait until the shell answers, so reset hands over a ready sandbox.
+        ready = self._agent.run("true", idle_timeout=START_TIMEOUT, total_timeout=START_TIMEOUT)
+        if ready.exit_code != 0:
+            raise BackendUnavailable("the sandbox shell did not answer")
+
+    def _host_pid(self, ns_pid: int) -> int:
+        for pid in children(self._proc.init_pid):
+            try:
+                with open(f"/proc/{pid}/status") as handle:
+                    match = re.search(r"^NSpid:\s+(.*)$", handle.read(), re.M)
+            except OSError:
+                continue
+            if match and match.group(1).split()[-1] == str(ns_pid):
+                return pid
+        raise BackendUnavailable(f"sandbox shell {ns_pid} not found on the host")
+
+    # --------------------------------------------------------------- commands
+    def _stop_since(self, started: float) -> None:
+        since = now_ticks() - int((time.monotonic() - started) * os.sysconf("SC_CLK_TCK"))
+        kill_started_since(self._proc.init_pid, since, {self.agent_pid})
+
+    def run(self, command: str, *, idle_timeout: float, total_timeout: float) -> RunResult:
+        """Run ``command`` in the agent's shell; a dead or stuck shell is replaced."""
+        if self._closed:
+            raise BackendUnavailable("the sandbox is closed")
+        result = self._agent.run(command, idle_timeout=idle_timeout, total_timeout=total_timeout)
+        if result.shell_lost or not is_alive(self.agent_pid):
+            self._replace_shell()
+            return RunResult(result.output, result.exit_code, result.stopped, True, result.seconds)
+        return result
+
+    def _replace_shell(self) -> None:
+        if is_alive(self.agent_pid):
+            os.kill(self.agent_pid, signal.SIGKILL)
+        # Drain what the old shell left in the pipe, then start a fresh one.
+        while self._agent_pipe.recv(0.0):
+            pass
+        self._spawn_shell()
+
+    def exec(self, argv: list[str], *, timeout: float) -> RunResult:
+        """Run ``argv`` as a separate process (cwd /, stdin /dev/null, stderr merged)."""
+        if self._closed:
+            raise BackendUnavailable("the sandbox is closed")
+        line = f"(cd / && exec {shell_quote(argv)})"
+        return self._ctl.run(line, idle_timeout=timeout, total_timeout=timeout)
+
+    def close(self) -> None:
+        """Kill every process of the sandbox (its tmpfs goes with the mount namespace)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._ctl_pipe.close()  # PID 1 reads EOF and exits: the kernel kills the namespace
+        self._agent_pipe.close()
+        popen = self._proc.popen
+        for pid in (self._proc.init_pid, popen.pid):
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        try:
+            popen.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            logger.warning("OS sandbox %s did not exit", popen.pid)
+        cgroups.remove(self._groups)
+
+
+class LocalBackend:
+    """Namespace sandboxes over the cached base root filesystem, with a warm pool.
+
+    Args:
+        limits: resource limits of every sandbox.
+        pool_size: sandboxes kept ready (0 disables the pool).
+    """
+
+    name: ClassVar[str] = "local"
+
+    def __init__(self, limits: Limits | None = None, pool_size: int = 2) -> None:
+        """Check the host and find (or build) the base root filesystem."""
+        problem = self.status()
+        if problem:
+            raise BackendUnavailable(problem)
+        self.limits = limits or Limits()
+        self.base = rootfs.ensure_rootfs()
+        self.idbase = rootfs.id_base()
+        self.pool_size = pool_size
+        self._pool: deque[LocalSandbox] = deque()
+        self._lock = threading.Lock()
+        self._filling = False
+        self._closed = False
+        atexit.register(self.close)
+        self._refill()
+
+    @staticmethod
+    def status() -> str | None:
+        """None when sandboxes can run here, else why not and how to fix it."""
+        if os.geteuid() != 0:
+            return "the local OS sandbox needs root (it maps a subordinate id range and mounts overlays)"
+        for tool in ("unshare", "newuidmap", "newgidmap", "ip"):
+            if shutil.which(tool) is None:
+                package = "uidmap" if tool.startswith("new") else "util-linux/iproute2"
+                return f"`{tool}` is missing: apt-get install {package}"
+        try:
+            with open("/proc/sys/user/max_user_namespaces") as handle:
+                if int(handle.read()) == 0:
+                    return "user namespaces are disabled (sysctl user.max_user_namespaces=0)"
+        except OSError:
+            pass
+        if rootfs.id_base() is None:
+            return "no subordinate id range for root: run `agentbench-gym setup os` (adds root:100000:65536)"
+        return rootfs.status()
+
+    def open(self) -> LocalSandbox:
+        """A ready sandbox: from the warm pool when one is there, else started now."""
+        with self._lock:
+            sandbox = self._pool.popleft() if self._pool else None
+        self._refill()
+        return sandbox if sandbox is not None else LocalSandbox(self.base, self.limits, self.idbase)
+
+    def _refill(self) -> None:
+        with self._lock:
+            if self._filling or self._closed or len(self._pool) >= self.pool_size:
+                return
+            self._filling = True
+        threading.Thread(target=self._fill, name="os-sandbox-pool", daemon=True).start()
+
+    def _fill(self) -> None:
+        try:
+            while True:
+                with self._lock:
+                    if self._closed or len(self._pool) >= self.pool_size:
+                        return
+                try:
+                    sandbox = LocalSandbox(self.base, self.limits, self.idbase)
+                except Exception:  # the pool is an optimisation; open() retries synchronously
+                    logger.exception("OS sandbox pool: start failed")
+                    return
+                with self._lock:
+                    if self._closed:
+                        sandbox.close()
+                        return
+                    self._pool.append(sandbox)
+        finally:
+            with self._lock:
+                self._filling = False
+
+    def close(self) -> None:
+        """Destroy the pooled sandboxes."""
+        with self._lock:
+            self._closed = True
+            pooled = list(self._pool)
+            self._pool.clear()
+        for sandbox in pooled:
+            sandbox.close()
