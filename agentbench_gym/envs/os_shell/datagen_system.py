@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from agentbench_gym.envs.os_shell.datagen_templates import (
     NAMES,
     WORDS,
@@ -160,9 +158,10 @@ def replace_text(rng):
     body = [f"host{i}=localhost:{5400 + i}" for i in range(n)] + ["mode=prod"]
     init = "mkdir -p /etc/app\ncat > /etc/app/config.ini <<'EOF'\n" + "\n".join(body) + "\nEOF"
     check = ("! grep -q localhost /etc/app/config.ini && "
-             f"[ \"$(grep -c 'db.internal:' /etc/app/config.ini)\" = {n} ] && grep -qx mode=prod /etc/app/config.ini")
-    return _operation("In /etc/app/config.ini, replace every occurrence of 'localhost' with 'db.internal' and "
-                      "change nothing else.", init, check,
+             f"[ \"$(grep -c 'db.internal:' /etc/app/config.ini)\" = {n} ] && "
+             "grep -qx mode=prod /etc/app/config.ini")
+    return _operation("In /etc/app/config.ini, replace every occurrence of 'localhost' with 'db.internal' "
+                      "and change nothing else.", init, check,
                       ["sed -i 's/localhost/db.internal/g' /etc/app/config.ini"], ["text", "file"])
 
 

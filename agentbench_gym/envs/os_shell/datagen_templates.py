@@ -20,7 +20,8 @@ def _pick(rng: np.random.Generator, items: tuple[str, ...], k: int) -> list[str]
     return [items[i] for i in rng.choice(len(items), size=k, replace=False)]
 
 
-def _count(description: str, init: str, reference: str, labels: list[str], start: str | None = None) -> Record:
+def _count(description: str, init: str, reference: str, labels: list[str],
+           start: str | None = None) -> Record:
     """A question judged against a reference command run after the episode (integer-match)."""
     record: Record = {"description": description, "create": {"init": init},
                       "evaluation": {"check": [None, INTEGER], "example": {"code": reference}},
@@ -141,8 +142,8 @@ def old_files(rng):
 # ------------------------------------------------------------------------ text processing
 def grep_count(rng):
     levels = ["INFO", "WARN", "ERROR", "DEBUG"]
-    rows = [f"2024-05-{int(rng.integers(1, 28)):02d} {levels[int(rng.integers(4))]} worker-{int(rng.integers(9))}"
-            f" step {i}" for i in range(int(rng.integers(30, 80)))]
+    rows = [f"2024-05-{int(rng.integers(1, 28)):02d} {levels[int(rng.integers(4))]} "
+            f"worker-{int(rng.integers(9))} step {i}" for i in range(int(rng.integers(30, 80)))]
     level = str(rng.choice(["ERROR", "WARN"]))
     init = "mkdir -p /var/log/app\ncat > /var/log/app/app.log <<'EOF'\n" + "\n".join(rows) + "\nEOF"
     return _count(f"How many lines of /var/log/app/app.log have the level {level}?", init,
@@ -166,8 +167,9 @@ def top_ip(rng):
 
 def csv_sum(rng):
     regions = ["north", "south", "east", "west"]
+    count = int(rng.integers(15, 40))
     rows = ["region,product,units"] + [f"{regions[int(rng.integers(4))]},{rng.choice(WORDS)},"
-                                        f"{int(rng.integers(1, 500))}" for _ in range(int(rng.integers(15, 40)))]
+                                        f"{int(rng.integers(1, 500))}" for _ in range(count)]
     region = regions[int(rng.integers(4))]
     init = "mkdir -p /data\ncat > /data/sales.csv <<'EOF'\n" + "\n".join(rows) + "\nEOF"
     return _count(f"/data/sales.csv has a header line and the columns region,product,units. How many units "

@@ -16,8 +16,10 @@ from agentbench_gym.envs.os_shell.data import OSSample, load_builtin, load_upstr
 from agentbench_gym.envs.os_shell.parse import Bash, parse_reply
 from agentbench_gym.envs.os_shell.scoring import judge
 from agentbench_gym.errors import BackendUnavailable
+from agentbench_gym.spaces import UnicodeText
 
 logger = logging.getLogger(__name__)
+MAX_OBSERVATION = 1 << 16
 
 # Upstream strips terminal control sequences from what the shell printed (task.py execute).
 _ESCAPES = re.compile(rb"\x1b\[[0-9;]*[a-zA-Z]|\x1b\][0-9]*;[^\x07]*\x07|\x1b\[\?2004[hl]|\x07")
@@ -129,6 +131,9 @@ class OSShellEnv(AgentBenchEnv):
         if isinstance(limits, Mapping):
             limits = replace(Limits(), **limits)
         self.limits = limits or Limits()
+        # Observations are short (outputs are cut to 780 characters); a tight bound keeps
+        # Gymnasium's async vector env, which copies max_length characters per step, fast.
+        self.observation_space = UnicodeText(max_length=MAX_OBSERVATION)
         assert self.backend is not None
         self._backend = get_backend(self.backend, self.limits, pool_size)
         self._sandbox: Sandbox | None = None
@@ -150,9 +155,15 @@ class OSShellEnv(AgentBenchEnv):
         if sample.missing_scripts:
             self._pending_error = (f"sample {sample.id} needs script files that are not in data_dir: "
                                    + ", ".join(sample.missing_scripts))
-        return prompts.problem_message(sample.description), prompts.prefix_messages()
+        return prompts.problem_message(sample.description)[:MAX_OBSERVATION], prompts.prefix_messages()
 
     def _turn(self, reply: str) -> TurnResult:
+        result = self._act(reply)
+        if len(result.observation) > MAX_OBSERVATION:
+            result = replace(result, observation=result.observation[:MAX_OBSERVATION])
+        return result
+
+    def _act(self, reply: str) -> TurnResult:
         if self._pending_error:
             return self._task_error(self._pending_error)
         action = parse_reply(reply)
@@ -227,8 +238,8 @@ class OSShellEnv(AgentBenchEnv):
                                   timeout=self.limits.script_timeout)
             if result.exit_code != 0:
                 tail = result.output.decode("utf-8", "replace")[-300:]
-                self._pending_error = (f"init script {number} of sample {sample.id} failed "
-                                       f"(exit {result.exit_code}{', ' + result.stopped if result.stopped else ''}): {tail}")
+                why = f"exit {result.exit_code}" + (f", {result.stopped}" if result.stopped else "")
+                self._pending_error = f"init script {number} of sample {sample.id} failed ({why}): {tail}"
                 return None
         if sample.start is not None:
             # As upstream: the start script is typed into the agent's shell.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import importlib
+import os
 import threading
 from typing import Any
 
@@ -49,4 +50,20 @@ def shutdown() -> None:
         backend.close()
 
 
+def _forget_inherited() -> None:
+    """In a forked child: drop the parent's backends without touching its sandboxes.
+
+    The child must not hand out the parent's pooled sandboxes (both would drive the same
+    shell) and must not hold their pipes open; it starts its own backends when needed.
+    """
+    global _lock
+    _lock = threading.Lock()
+    for backend in _shared.values():
+        forget = getattr(backend, "forget", None)
+        if forget is not None:
+            forget()
+    _shared.clear()
+
+
 atexit.register(shutdown)
+os.register_at_fork(after_in_child=_forget_inherited)

@@ -166,6 +166,12 @@ class LocalSandbox:
         line = f"(cd / && exec {shell_quote(argv)})"
         return self._ctl.run(line, idle_timeout=timeout, total_timeout=timeout)
 
+    def forget(self) -> None:
+        """Close this process's pipes to the sandbox without stopping it (a forked child's copy)."""
+        self._closed = True
+        self._ctl_pipe.close()
+        self._agent_pipe.close()
+
     def close(self) -> None:
         """Kill every process of the sandbox (its tmpfs goes with the mount namespace)."""
         if self._closed:
@@ -265,6 +271,14 @@ class LocalBackend:
         finally:
             with self._lock:
                 self._filling = False
+
+    def forget(self) -> None:
+        """After a fork, in the child: close the pooled sandboxes' pipes, leave their processes."""
+        self._lock = threading.Lock()
+        self._closed = True
+        for sandbox in self._pool:
+            sandbox.forget()
+        self._pool.clear()
 
     def close(self) -> None:
         """Destroy the pooled sandboxes."""

@@ -123,7 +123,8 @@ def build(target: Path, progress: bool = True) -> None:
     if os.geteuid() != 0:
         raise BackendUnavailable("building the OS base filesystem needs root (debootstrap)")
     if shutil.which("debootstrap") is None:
-        raise BackendUnavailable("building the OS base filesystem needs debootstrap: apt-get install debootstrap")
+        raise BackendUnavailable("building the OS base filesystem needs debootstrap: "
+                                 "apt-get install debootstrap")
     base = ensure_subids()
     staging = target.with_name(target.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
