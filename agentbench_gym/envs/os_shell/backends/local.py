@@ -11,7 +11,6 @@ directories (removed on close, stale ones swept at start).
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import re
@@ -19,9 +18,7 @@ import secrets
 import shutil
 import signal
 import subprocess
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -36,6 +33,7 @@ from agentbench_gym.envs.os_shell.backends.pipes import (
     kill_started_since,
     now_ticks,
 )
+from agentbench_gym.envs.os_shell.backends.pool import WarmPool
 from agentbench_gym.errors import BackendUnavailable
 
 logger = logging.getLogger(__name__)
@@ -209,15 +207,11 @@ class LocalBackend:
         if problem:
             raise BackendUnavailable(problem)
         self.limits = limits or Limits()
+        self.idbase = rootfs.ensure_subids()
         self.base = rootfs.ensure_rootfs()
-        self.idbase = rootfs.id_base()
         self.pool_size = pool_size
-        self._pool: deque[LocalSandbox] = deque()
-        self._lock = threading.Lock()
-        self._filling = False
-        self._closed = False
-        atexit.register(self.close)
-        self._refill()
+        cgroups.sweep_stale()
+        self._pool = WarmPool(lambda: LocalSandbox(self.base, self.limits, self.idbase), pool_size)
 
     @staticmethod
     def status() -> str | None:
@@ -234,57 +228,16 @@ class LocalBackend:
                     return "user namespaces are disabled (sysctl user.max_user_namespaces=0)"
         except OSError:
             pass
-        if rootfs.id_base() is None:
-            return "no subordinate id range for root: run `agentbench-gym setup os` (adds root:100000:65536)"
         return rootfs.status()
 
     def open(self) -> LocalSandbox:
         """A ready sandbox: from the warm pool when one is there, else started now."""
-        with self._lock:
-            sandbox = self._pool.popleft() if self._pool else None
-        self._refill()
-        return sandbox if sandbox is not None else LocalSandbox(self.base, self.limits, self.idbase)
-
-    def _refill(self) -> None:
-        with self._lock:
-            if self._filling or self._closed or len(self._pool) >= self.pool_size:
-                return
-            self._filling = True
-        threading.Thread(target=self._fill, name="os-sandbox-pool", daemon=True).start()
-
-    def _fill(self) -> None:
-        try:
-            while True:
-                with self._lock:
-                    if self._closed or len(self._pool) >= self.pool_size:
-                        return
-                try:
-                    sandbox = LocalSandbox(self.base, self.limits, self.idbase)
-                except Exception:  # the pool is an optimisation; open() retries synchronously
-                    logger.exception("OS sandbox pool: start failed")
-                    return
-                with self._lock:
-                    if self._closed:
-                        sandbox.close()
-                        return
-                    self._pool.append(sandbox)
-        finally:
-            with self._lock:
-                self._filling = False
+        return self._pool.take()
 
     def forget(self) -> None:
-        """After a fork, in the child: close the pooled sandboxes' pipes, leave their processes."""
-        self._lock = threading.Lock()
-        self._closed = True
-        for sandbox in self._pool:
-            sandbox.forget()
-        self._pool.clear()
+        """After a fork, in the child: leave the parent's pooled sandboxes alone."""
+        self._pool.forget()
 
     def close(self) -> None:
         """Destroy the pooled sandboxes."""
-        with self._lock:
-            self._closed = True
-            pooled = list(self._pool)
-            self._pool.clear()
-        for sandbox in pooled:
-            sandbox.close()
+        self._pool.close()

@@ -113,7 +113,7 @@ def kill_started_since(root: int, since_ticks: int, spare: set[int], rounds: int
     killed = 0
     for _ in range(rounds):
         victims = [p for p in descendants(root)
-                   if p not in spare and (start_ticks(p) or 0) >= since_ticks]
+                   if p not in spare and is_alive(p) and (start_ticks(p) or 0) >= since_ticks]
         if not victims:
             break
         for pid in victims:
