@@ -295,7 +295,8 @@ def ensure_image(client: Any) -> str:
                 info.uname = info.gname = ""
                 return info
             tar.add(base, arcname=".", filter=unshift)
-        client.api.import_image_from_file(str(archive), repository=IMAGE.split(":")[0], tag=IMAGE.split(":")[1],
+        repository, tag = IMAGE.split(":")
+        client.api.import_image_from_file(str(archive), repository=repository, tag=tag,
                                           changes=['CMD ["bash"]', "WORKDIR /"])
     return IMAGE
 
