@@ -181,7 +181,10 @@ def find_task_root(data_dir: str | os.PathLike[str]) -> Path:
     """The folder holding ``data/`` (and ``scripts/``): an AgentBench checkout, its
     ``data/os_interaction`` folder, or a copy of that folder."""
     root = Path(data_dir)
-    for candidate in (root, root / "data" / "os_interaction", root / "os_interaction", root.parent):
+    candidates = [root, root / "data" / "os_interaction", root / "os_interaction"]
+    if root.name == "data":  # the problems folder itself was given
+        candidates.append(root.parent)
+    for candidate in candidates:
         if (candidate / "data").is_dir() and (
             (candidate / "data" / "dev.json").is_file() or glob.glob(str(candidate / "data" / "[0-9]"))
         ):

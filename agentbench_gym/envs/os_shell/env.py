@@ -252,10 +252,10 @@ class OSShellEnv(AgentBenchEnv):
                              total_timeout=self.limits.command_timeout)
         output = _ESCAPES.sub(b"", result.output).decode("utf-8", "replace")
         notice = ""
-        if result.stopped and not result.shell_lost:
+        if result.stopped and not result.stopped.startswith("the shell"):
             notice = prompts.TIMEOUT_NOTICE.format(reason=result.stopped)
-        elif result.shell_lost:
-            notice = prompts.SHELL_RESTARTED_NOTICE
+        if result.shell_lost:  # it exited, or was stuck in a builtin loop and was replaced
+            notice += prompts.SHELL_RESTARTED_NOTICE
         if not notice:
             return prompts.format_output(output)
         # Our notices come after AgentBench's truncation so that the agent always sees them.

@@ -83,7 +83,7 @@ TRUNCATION_NOTICE = "\n[truncated because the output is too long]"
 
 # Our additions (AgentBench leaves the shell busy on a timeout and says nothing).
 TIMEOUT_NOTICE = "\n[The command was stopped: {reason}.]"
-SHELL_RESTARTED_NOTICE = "\n[The shell exited; a new shell was started in the same OS.]"
+SHELL_RESTARTED_NOTICE = "\n[The shell was lost; a new shell was started in the same OS.]"
 
 
 def prefix_messages() -> list[dict[str, str]]:

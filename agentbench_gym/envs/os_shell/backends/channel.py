@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from agentbench_gym.envs.os_shell.backends.pipes import now_ticks
+
 MAX_KEPT_OUTPUT = 1 << 20
 """Output kept per command (the agent sees 780 characters; checks need little more)."""
 MAX_DRAINED_OUTPUT = 64 << 20
@@ -68,7 +70,8 @@ class ShellChannel:
     Args:
         transport: the stream to the shell.
         on_timeout: called when a command overstays; it must stop the command's processes
-            (not the shell). ``since`` is the command's start time (``time.monotonic``).
+            (not the shell). Its argument is the command's start in clock ticks since boot
+            (``pipes.now_ticks``), the unit of ``/proc/PID/stat``'s start time.
         alive: polled while waiting, so that a shell that exited is noticed at once.
     """
 
@@ -85,6 +88,7 @@ class ShellChannel:
         token = secrets.token_hex(8)
         marker = re.compile(rb"\n__SBX_" + token.encode() + rb"_(\d+)__\n")
         started = time.monotonic()
+        started_ticks = now_ticks()
         try:
             self.transport.send(frame(command, token), started + total_timeout)
         except (TimeoutError, OSError):
@@ -106,10 +110,10 @@ class ShellChannel:
                 elif drained > MAX_DRAINED_OUTPUT:
                     stopped = f"it wrote more than {MAX_DRAINED_OUTPUT >> 20} MiB of output"
                 if stopped:
-                    self.on_timeout(started)
+                    self.on_timeout(started_ticks)
                     stop_deadline = time.monotonic() + grace
             elif now >= stop_deadline:
-                return RunResult(bytes(kept), None, stopped, True, now - started)
+                return RunResult(bytes(kept) + bytes(tail), None, stopped, True, now - started)
             wait = stop_deadline - now if stopped else min(
                 idle_timeout - (now - last_output), total_timeout - (now - started))
             chunk = self.transport.recv(max(0.0, min(wait, 0.2)))

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 from agentbench_gym.envs.os_shell.backends import rootfs
 from agentbench_gym.envs.os_shell.backends.base import SHELL_ENV, Limits
 from agentbench_gym.envs.os_shell.backends.channel import RunResult, ShellChannel
-from agentbench_gym.envs.os_shell.backends.pipes import CLOCK_TICKS, now_ticks
+from agentbench_gym.envs.os_shell.backends.pipes import now_ticks
 from agentbench_gym.envs.os_shell.backends.pool import WarmPool
 from agentbench_gym.errors import BackendUnavailable, MissingExtra
 
@@ -166,8 +166,7 @@ class DockerSandbox:
         except Exception:
             return False
 
-    def _stop_since(self, started: float) -> None:
-        since = now_ticks() - int((time.monotonic() - started) * CLOCK_TICKS)
+    def _stop_since(self, since: int) -> None:
         try:
             self.container.exec_run(["bash", "-c", KILLER, "--", str(since), self.spare])
         except Exception:
@@ -192,6 +191,7 @@ class DockerSandbox:
         raw = api.exec_start(exec_id, socket=True)
         transport = SocketTransport(getattr(raw, "_sock", raw))
         started = time.monotonic()
+        started_ticks = now_ticks()
         output = bytearray()
         stopped = ""
         try:
@@ -199,7 +199,7 @@ class DockerSandbox:
                 left = started + timeout - time.monotonic()
                 if left <= 0:
                     stopped = f"it ran longer than {timeout:g} seconds"
-                    self._stop_since(started)
+                    self._stop_since(started_ticks)
                     break
                 chunk = transport.recv(min(left, 1.0))
                 if chunk is None:

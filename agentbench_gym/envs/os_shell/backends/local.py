@@ -18,7 +18,6 @@ import secrets
 import shutil
 import signal
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -29,9 +28,9 @@ from agentbench_gym.envs.os_shell.backends.channel import RunResult, ShellChanne
 from agentbench_gym.envs.os_shell.backends.pipes import (
     PipeTransport,
     children,
+    descendants,
     is_alive,
     kill_started_since,
-    now_ticks,
 )
 from agentbench_gym.envs.os_shell.backends.pool import WarmPool
 from agentbench_gym.errors import BackendUnavailable
@@ -79,6 +78,7 @@ class LocalSandbox:
         self._ctl_pipe = PipeTransport(ctl_in_w, ctl_out_r)
         self._proc = _Process(popen, 0)
         self.agent_pid = 0
+        self._before: set[int] = set()
         self._agent = ShellChannel(self._agent_pipe, self._stop_since,
                                    lambda: is_alive(self.agent_pid))
         self._ctl = ShellChannel(self._ctl_pipe, self._stop_since,
@@ -135,14 +135,19 @@ class LocalSandbox:
         raise BackendUnavailable(f"sandbox shell {ns_pid} not found on the host")
 
     # --------------------------------------------------------------- commands
-    def _stop_since(self, started: float) -> None:
-        since = now_ticks() - int((time.monotonic() - started) * os.sysconf("SC_CLK_TCK"))
-        kill_started_since(self._proc.init_pid, since, {self.agent_pid})
+    def _stop_since(self, since_ticks: int) -> None:
+        # What existed when the command began is spared (background jobs of earlier commands
+        # may have started within the same clock tick).
+        kill_started_since(self._proc.init_pid, since_ticks, self._before | {self.agent_pid})
+
+    def _snapshot(self) -> None:
+        self._before = set(descendants(self._proc.init_pid))
 
     def run(self, command: str, *, idle_timeout: float, total_timeout: float) -> RunResult:
         """Run ``command`` in the agent's shell; a dead or stuck shell is replaced."""
         if self._closed:
             raise BackendUnavailable("the sandbox is closed")
+        self._snapshot()
         result = self._agent.run(command, idle_timeout=idle_timeout, total_timeout=total_timeout)
         if result.shell_lost or not is_alive(self.agent_pid):
             self._replace_shell()
@@ -162,6 +167,7 @@ class LocalSandbox:
         if self._closed:
             raise BackendUnavailable("the sandbox is closed")
         line = f"(cd / && exec {shell_quote(argv)})"
+        self._snapshot()
         return self._ctl.run(line, idle_timeout=timeout, total_timeout=timeout)
 
     def forget(self) -> None:
