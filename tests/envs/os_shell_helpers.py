@@ -25,10 +25,11 @@ def make_env(**kwargs) -> gym.Env:
     return gym.make("AgentBench/OS-v0", **kwargs)
 
 
-def write_upstream(root: Path, records: list[dict], scripts: dict[str, str] | None = None) -> Path:
-    """An AgentBench-style os_interaction folder with ``records`` as data/dev.json."""
+def write_upstream(root: Path, records: list[dict] | None, scripts: dict[str, str] | None = None) -> Path:
+    """An AgentBench-style os_interaction folder with ``records`` (if given) as data/dev.json."""
     (root / "data").mkdir(parents=True, exist_ok=True)
-    (root / "data" / "dev.json").write_text(json.dumps(records))
+    if records is not None:
+        (root / "data" / "dev.json").write_text(json.dumps(records))
     for name, text in (scripts or {}).items():
         path = root / "scripts" / "dev" / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -171,7 +171,7 @@ EOF"""
 def test_upstream_dev_split_is_solved_by_its_reference_solutions(shared_data, tmp_path):
     root = tmp_path / "os_interaction"
     shutil.copytree(shared_data / "agentbench" / "os" / "data", root / "data")
-    write_upstream(root, [], {"check/0.sh": CALC_CHECK, "example/0.sh": CALC_EXAMPLE,
+    write_upstream(root, None, {"check/0.sh": CALC_CHECK, "example/0.sh": CALC_EXAMPLE,
                               "init/stock-log.sh": STOCK_LOG})
     env = make_env(data_dir=str(root))
     policy = make_policy("scripted", env)
