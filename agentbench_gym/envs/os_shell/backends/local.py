@@ -184,16 +184,21 @@ class LocalSandbox:
         self._ctl_pipe.close()  # PID 1 reads EOF and exits: the kernel kills the namespace
         self._agent_pipe.close()
         popen = self._proc.popen
-        for pid in (self._proc.init_pid, popen.pid):
-            if pid:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+        # Kill the namespace's init and let unshare reap it: killing unshare first would leave
+        # init a zombie for the host's PID 1 to reap, keeping the sandbox's cgroups busy.
+        if self._proc.init_pid:
+            try:
+                os.kill(self._proc.init_pid, signal.SIGKILL)
+            except OSError:
+                pass
         try:
             popen.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            logger.warning("OS sandbox %s did not exit", popen.pid)
+            popen.kill()  # --kill-child then takes the namespace down
+            try:
+                popen.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                logger.warning("OS sandbox %s did not exit", popen.pid)
         cgroups.remove(self._groups)
 
 
