@@ -34,7 +34,7 @@ class UnicodeText(spaces.Text):
         """Draw a short random string (at most 64 characters) from the sample charset."""
         if mask is not None or probability is not None:
             return super().sample(mask=mask, probability=probability)
-        length = int(self.np_random.integers(0, 65))
+        length = int(self.np_random.integers(0, min(64, self.max_length) + 1))
         chars = self.np_random.choice(list(_SAMPLE_CHARSET), size=length)
         return "".join(chars)
 

@@ -6,11 +6,12 @@ import importlib
 from typing import Any
 
 import gymnasium as gym
-
 from agentbench_gym.baselines.random_policy import RandomPolicy
+
 from agentbench_gym.policy import Policy
 
-# Task baselines by name -> "module:Class" (constructed with seed=...).
+# Task baselines by name -> "module:Class" (constructed with seed=...; the class's `task`
+# attribute names the task code it plays).
 TASK_BASELINES: dict[str, str] = {
     "aquawar-baseline1": "agentbench_gym.baselines.aquawar:AquawarBaseline1Policy",
     "aquawar-baseline2": "agentbench_gym.baselines.aquawar:AquawarBaseline2Policy",
@@ -20,6 +21,11 @@ TASK_BASELINES: dict[str, str] = {
 def _load(entry_point: str) -> Any:
     module, _, name = entry_point.partition(":")
     return getattr(importlib.import_module(module), name)
+
+
+def baseline_task(name: str) -> str | None:
+    """The task code a task baseline plays (its class attribute ``task``)."""
+    return getattr(_load(TASK_BASELINES[name]), "task", None)
 
 
 def make_policy(spec: str, env: gym.Env | None = None, *, seed: int | None = None, **kwargs: Any) -> Policy:
@@ -40,7 +46,9 @@ def make_policy(spec: str, env: gym.Env | None = None, *, seed: int | None = Non
             raise ValueError(f"{type(env.unwrapped).__name__} has no scripted solver")
         return _load(oracle)(env.unwrapped, **kwargs)
     if spec == "random":
-        if "templates" not in kwargs:  # the registry suite passes them explicitly
+        if "templates" not in kwargs and env is not None:
+            kwargs["templates"] = getattr(env.unwrapped, "reply_examples", ())
+        if "templates" not in kwargs:  # explicit templates (as the registry suite passes) win
             kwargs["templates"] = getattr(env.unwrapped, "reply_examples", ()) if env is not None else ()
         return RandomPolicy(seed=seed, **kwargs)
     if spec in TASK_BASELINES:
@@ -49,4 +57,4 @@ def make_policy(spec: str, env: gym.Env | None = None, *, seed: int | None = Non
     raise ValueError(f"unknown policy {spec!r}; known: {', '.join(known)}")
 
 
-__all__ = ["TASK_BASELINES", "RandomPolicy", "make_policy"]
+__all__ = ["TASK_BASELINES", "RandomPolicy", "baseline_task", "make_policy"]

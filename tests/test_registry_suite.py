@@ -5,9 +5,9 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 import pytest
+from agentbench_gym.baselines import make_policy
 
 import agentbench_gym
-from agentbench_gym.baselines import make_policy
 from agentbench_gym.core import Outcome
 from agentbench_gym.env_checker import (
     check_determinism,
@@ -105,7 +105,7 @@ def test_vector_envs_run(env_id, mode):
         assert len(obs) == 2 and all(isinstance(o, str) for o in obs)
         templates = env_class(TASK_OF[env_id]).reply_examples or ("hello",)
         for step in range(3):
-            obs, rewards, terminated, truncated, infos = envs.step([templates[step % len(templates)]] * 2)
+            obs, rewards, _terminated, _truncated, _infos = envs.step([templates[step % len(templates)]] * 2)
             assert len(rewards) == 2
     finally:
         envs.close()

@@ -1,0 +1,194 @@
+"""The ``agentbench-gym`` command line: list, play, run, doctor."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import gymnasium as gym
+from rich.console import Console
+from rich.table import Table
+
+import agentbench_gym
+from agentbench_gym.baselines import TASK_BASELINES, baseline_task
+from agentbench_gym.registration import TASKS, env_class
+
+DESCRIPTION = """\
+The eight AgentBench tasks as Gymnasium environments.
+
+commands:
+  list     registered env ids with their splits, sample counts and backends
+  play     play one episode yourself in the terminal (you are the agent)
+  run      play policies on tasks and print a results table (no options: the embedded
+           default, every registered task with the scripted and baseline policies)
+  doctor   which backends work on this machine, and how to enable the others
+
+Run `agentbench-gym COMMAND --help` for a command's options.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    return args.handler(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="agentbench-gym", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=agentbench_gym.__version__)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list env ids, splits, sample counts and backends",
+                       description="List every registered env id with its splits, the number of "
+                                   "samples in each built-in split, and its backends (first = default).")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("play", help="play an episode in the terminal",
+                       description="Play one episode as the agent: the observation is shown, you type "
+                                   "your reply (end it with a line holding only '.', or EOF), and the "
+                                   "outcome and score are shown at the end.")
+    p.add_argument("env_id", metavar="ID", help="env id (AgentBench/DCG-v0) or task code (DCG)")
+    p.add_argument("--sample", help="sample id or index (default: drawn with the seed)")
+    p.add_argument("--seed", type=int, default=None, help="seed for the episode")
+    p.add_argument("--split", default=None, help="split name (default: the built-in dev split)")
+    p.add_argument("--show-prefix", action="store_true", help="also print the chat prefix (instructions, examples)")
+    p.set_defaults(handler=cmd_play)
+
+    p = sub.add_parser("run", help="run policies on tasks and print a results table",
+                       description="Play every sample of each task's split with each policy and print "
+                                   "the task metrics and the outcome distribution. Without options: every "
+                                   "registered task with the scripted solver, the random policy and the "
+                                   "task baselines.")
+    p.add_argument("--agent", action="append", default=None, metavar="SPEC",
+                   help=f"policy: scripted, random, {', '.join(TASK_BASELINES)} (repeatable)")
+    p.add_argument("--task", action="append", default=None, metavar="CODE",
+                   help=f"task code: {', '.join(TASKS)} (repeatable; default all)")
+    p.add_argument("--split", default=None, help="split name (default: each task's dev split)")
+    p.add_argument("--limit", type=int, default=None, help="at most this many samples per task")
+    p.add_argument("--seed", type=int, default=0, help="base seed (sample i uses seed+i)")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("doctor", help="say which backends work here",
+                       description="Probe every task's backends on this machine and say how to enable "
+                                   "the ones that do not work.")
+    p.set_defaults(handler=cmd_doctor)
+    return parser
+
+
+def _resolve_id(name: str) -> str:
+    if name in TASKS:
+        return TASKS[name]
+    if name.upper() in TASKS:
+        return TASKS[name.upper()]
+    if name in TASKS.values():
+        return name
+    raise SystemExit(f"unknown env {name!r}; registered: {', '.join(TASKS.values())}")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print the registry."""
+    table = Table(title="AgentBench environments")
+    for column in ("id", "task", "split", "samples", "backends", "max turns"):
+        table.add_column(column)
+    for task, env_id in TASKS.items():
+        cls = env_class(task)
+        for split in cls.splits:
+            env = gym.make(env_id, split=split)
+            try:
+                count = len(env.unwrapped.samples)
+            finally:
+                env.close()
+            table.add_row(env_id, task, split, str(count), ", ".join(cls.backends) or "builtin",
+                          str(cls.default_max_turns or "game-bounded"))
+    Console().print(table)
+    return 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    """Let a person play one episode."""
+    console = Console()
+    env = gym.make(_resolve_id(args.env_id), **({"split": args.split} if args.split else {}))
+    options = {}
+    if args.sample is not None:
+        options["sample"] = int(args.sample) if args.sample.lstrip("-").isdigit() else args.sample
+    try:
+        obs, info = env.reset(seed=args.seed, options=options)
+        if args.show_prefix:
+            for message in info.get("prefix", []):
+                console.rule(message["role"])
+                console.print(message["content"], markup=False, highlight=False)
+        console.rule(f"{info['task']} · sample {info['sample_id']}")
+        while True:
+            console.print(obs, markup=False, highlight=False)
+            reply = _read_reply(console)
+            if reply is None:
+                console.print("[yellow]input closed; episode abandoned[/]")
+                return 1
+            obs, _reward, terminated, truncated, info = env.step(reply)
+            if terminated or truncated:
+                console.print(obs, markup=False, highlight=False)
+                console.rule("episode over")
+                console.print(f"outcome: [bold]{info['outcome'].value}[/]   score: [bold]{info['score']:.3f}[/]"
+                              f"   turns: {info['turn']}")
+                return 0
+    finally:
+        env.close()
+
+
+def _read_reply(console: Console) -> str | None:
+    """Read lines until one holding only '.', or EOF; None when nothing was typed before EOF."""
+    console.print("[dim]your reply (finish with a line '.'):[/]")
+    lines: list[str] = []
+    for line in sys.stdin:
+        if line.rstrip("\n") == ".":
+            return "\n".join(lines)
+        lines.append(line.rstrip("\n"))
+    return "\n".join(lines) if lines else None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Evaluate policies and print the table."""
+    from agentbench_gym.evaluate import evaluate, results_table
+
+    tasks = [t.upper() for t in args.task] if args.task else list(TASKS)
+    unknown = [t for t in tasks if t not in TASKS]
+    if unknown:
+        raise SystemExit(f"unknown task(s) {unknown}; registered: {', '.join(TASKS)}")
+    if args.agent:
+        plan = [(args.agent, tasks)]
+    else:  # the embedded default: scripted + random everywhere, each task's own baselines on it
+        plan = [(["scripted", "random"], tasks)]
+        plan += [([name], [t]) for t in tasks for name in TASK_BASELINES if baseline_task(name) == t]
+    results = []
+    for agents, task_list in plan:
+        results += evaluate(agents, task_list, split=args.split, seed=args.seed, limit=args.limit)
+    Console().print(results_table(sorted(results, key=lambda r: (r.task, r.agent))))
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Print which backends work here."""
+    table = Table(title="Backends on this machine")
+    for column in ("task", "backend", "status", "how to enable"):
+        table.add_column(column)
+    for task in TASKS:
+        try:
+            status = env_class(task).backend_status()
+        except Exception as exc:  # a broken probe must not hide the other tasks
+            status = {"?": f"probe failed: {exc}"}
+        for backend, problem in status.items():
+            table.add_row(task, backend, "[green]ok[/]" if problem is None else "[red]unavailable[/]",
+                          problem or "")
+    Console().print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""The agentbench-gym command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import agentbench_gym
+
+CLI = [sys.executable, "-m", "agentbench_gym.cli"]
+
+
+def run_cli(*args: str, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, text=True, timeout=timeout,
+                          env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+
+
+def test_help_explains_every_command():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("list", "play", "run", "doctor"):
+        assert command in result.stdout
+    play = run_cli("play", "--help")
+    assert "ID" in play.stdout and "--sample" in play.stdout
+
+
+def test_no_command_prints_help_and_fails():
+    result = run_cli()
+    assert result.returncode == 2 and "commands" in result.stdout
+
+
+def test_list_shows_every_registered_id_with_sample_counts():
+    result = run_cli("list")
+    assert result.returncode == 0, result.stderr
+    for env_id in agentbench_gym.TASKS.values():
+        assert env_id in result.stdout
+
+
+@pytest.mark.parametrize("task", sorted(agentbench_gym.TASKS))
+def test_play_reads_replies_and_reports_outcome(task):
+    # Junk replies end every task's episode (IF/IA, or the turn limit); 400 of them is plenty.
+    replies = "".join("junk reply\n.\n" for _ in range(400))
+    result = run_cli("play", task, "--sample", "0", "--seed", "1", stdin=replies)
+    assert result.returncode == 0, result.stderr
+    assert "outcome:" in result.stdout and "score:" in result.stdout
+
+
+def test_play_rejects_unknown_env():
+    result = run_cli("play", "NOPE")
+    assert result.returncode != 0 and "unknown env" in result.stderr
+
+
+def test_run_prints_a_results_table():
+    task = sorted(agentbench_gym.TASKS)[0]
+    result = run_cli("run", "--task", task, "--agent", "scripted", "--limit", "2")
+    assert result.returncode == 0, result.stderr
+    assert "AgentBench results" in result.stdout and task in result.stdout and "scripted" in result.stdout
+
+
+def test_doctor_reports_every_task():
+    result = run_cli("doctor")
+    assert result.returncode == 0, result.stderr
+    for task in agentbench_gym.TASKS:
+        assert task in result.stdout
