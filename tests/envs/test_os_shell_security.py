@@ -17,6 +17,7 @@ from os_shell_helpers import bash, make_env, needs_local
 from agentbench_gym.core import Outcome
 from agentbench_gym.envs.os_shell import backends
 from agentbench_gym.envs.os_shell.backends import cgroups, rootfs
+from agentbench_gym.envs.os_shell.backends.pipes import descendants
 
 pytestmark = needs_local
 LIMITS = {"idle_timeout": 1.0, "command_timeout": 3.0, "disk_mb": 64, "max_file_mb": 32,
@@ -111,8 +112,13 @@ def test_proc_and_chroot_escapes_see_only_the_sandbox():
 
 
 def _sandbox_processes() -> list[int]:
-    """Host processes running as an id of the sandbox range, or running our init script."""
+    """Sandbox processes of this test process (its descendants) and orphaned ones (anyone's).
+
+    A process counts when it runs as an id of the sandbox range or runs our init script;
+    other processes on the machine may legitimately run sandboxes at the same time.
+    """
     low = rootfs.id_base() or 100000
+    ours = set(descendants(os.getpid()))
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -123,7 +129,9 @@ def _sandbox_processes() -> list[int]:
         except OSError:
             continue
         uid = int(re.search(r"^Uid:\s+(\d+)", status, re.M).group(1))
-        if low <= uid < low + rootfs.ID_COUNT or b"sandbox_init.sh" in cmdline:
+        ppid = int(re.search(r"^PPid:\s+(\d+)", status, re.M).group(1))
+        sandboxed = low <= uid < low + rootfs.ID_COUNT or b"sandbox_init.sh" in cmdline
+        if sandboxed and (int(entry.name) in ours or ppid == 1):
             found.append(int(entry.name))
     return found
 
