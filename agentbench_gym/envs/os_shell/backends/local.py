@@ -11,12 +11,14 @@ directories (removed on close, stale ones swept at start).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 import secrets
 import shutil
 import signal
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,59 @@ INIT_SCRIPT = Path(__file__).with_name("sandbox_init.sh")
 START_TIMEOUT = 10.0
 
 
+DEVICES = {"null": (1, 3), "zero": (1, 5), "full": (1, 7), "random": (1, 8), "urandom": (1, 9),
+           "tty": (5, 0)}
+DEV_LINKS = {"ptmx": "pts/ptmx", "fd": "/proc/self/fd", "stdin": "/proc/self/fd/0",
+             "stdout": "/proc/self/fd/1", "stderr": "/proc/self/fd/2"}
+
+
+def runtime_files(base: Path) -> tuple[Path, Path]:
+    """The shared mountpoint and the fstab of the sandbox's mounts (written once per machine).
+
+    Every sandbox mounts its own tmpfs on the same host directory: mounts are private to
+    each mount namespace. The /dev template holds the few device nodes a shell needs; it is
+    bind-mounted read-only in spirit (the mapped root cannot write a host-root directory).
+    """
+    cache = rootfs.cache_dir()
+    mnt, dev = cache / "mnt", cache / "dev-v1"
+    if not (dev / "tty").exists():
+        staging = cache / f"dev.{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        for name, (major, minor) in DEVICES.items():
+            os.mknod(staging / name, 0o666 | stat.S_IFCHR, os.makedev(major, minor))
+            os.chmod(staging / name, 0o666)
+        for name in ("pts", "shm"):
+            (staging / name).mkdir()
+        for name, target in DEV_LINKS.items():
+            os.symlink(target, staging / name)
+        try:
+            staging.rename(dev)
+        except OSError:  # another process made it first
+            shutil.rmtree(staging, ignore_errors=True)
+    mnt.mkdir(parents=True, exist_ok=True)
+
+    def esc(path: Path | str) -> str:
+        return str(path).replace("\\", "\\134").replace(" ", "\\040")
+
+    root = mnt / "root"
+    text = "".join(f"{' '.join(fields)}\n" for fields in (
+        ("overlay", esc(root), "overlay",
+         f"lowerdir={esc(base)},upperdir={esc(mnt / 'upper')},workdir={esc(mnt / 'work')},userxattr"),
+        ("proc", esc(root / "proc"), "proc", "nosuid,nodev,noexec"),
+        ("procmask", esc(root / "proc/tty/driver"), "tmpfs", "ro,size=4k,mode=0555"),
+        (esc(dev), esc(root / "dev"), "none", "bind"),
+        ("devpts", esc(root / "dev/pts"), "devpts", "newinstance,ptmxmode=0666,mode=0620"),
+        ("shm", esc(root / "dev/shm"), "tmpfs", "size=64m,nosuid,nodev"),
+    ))
+    fstab = cache / f"fstab-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+    if not fstab.exists():
+        tmp = fstab.with_name(f"{fstab.name}.{os.getpid()}")
+        tmp.write_text(text)
+        tmp.rename(fstab)
+    return mnt, fstab
+
+
 @dataclass
 class _Process:
     popen: subprocess.Popen
@@ -58,13 +113,12 @@ class LocalSandbox:
         agent_out_r, agent_out_w = os.pipe()
         ctl_in_r, ctl_in_w = os.pipe()
         ctl_out_r, ctl_out_w = os.pipe()
-        mountpoint = rootfs.cache_dir() / "mnt"
-        mountpoint.mkdir(parents=True, exist_ok=True)
+        mountpoint, fstab = runtime_files(base)
         argv = [
             "/bin/bash", str(INIT_SCRIPT), "outer", ":".join(self._groups.procs_files),
             str(limits.cpu_seconds), str(limits.max_file_mb * 1024), str(max(limits.pids, 1) * 16),
             str(limits.memory_mb * 1024 * 2), str(idbase), str(rootfs.ID_COUNT),
-            str(base), str(mountpoint), str(limits.disk_mb), str(ctl_in_r), str(ctl_out_w),
+            str(mountpoint), str(limits.disk_mb), str(fstab), str(ctl_in_r), str(ctl_out_w),
         ]
         try:
             popen = subprocess.Popen(

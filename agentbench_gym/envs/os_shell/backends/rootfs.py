@@ -174,6 +174,7 @@ def _clean(root: Path) -> None:
                     shutil.rmtree(entry)
                 else:
                     entry.unlink()
+    (root / ".oldroot").mkdir(exist_ok=True)  # pivot_root's put-old, so no sandbox has to make it
     (root / "etc" / "hostname").write_text("sandbox\n")
     (root / "etc" / "resolv.conf").write_text("")
 

@@ -22,41 +22,27 @@ if [ "$phase" = outer ]; then
     --propagation private -- /bin/bash "$0" inner "$@"
 fi
 
-base=$1 mnt=$2 size_mb=$3 ctl_in=$4 ctl_out=$5
-mount -t tmpfs -o "size=${size_mb}m,mode=0755" sbx "$mnt"
-mkdir "$mnt/upper" "$mnt/work" "$mnt/root"
-# userxattr: overlay in a user namespace cannot use trusted.* xattrs (SANDBOX.md §4).
-mount -t overlay overlay -o "lowerdir=$base,upperdir=$mnt/upper,workdir=$mnt/work,userxattr" "$mnt/root"
+mnt=$1 size_mb=$2 fstab=$3 ctl_in=$4 ctl_out=$5
 r=$mnt/root
-mkdir -p "$r/proc" "$r/dev" "$r/tmp"
-mount -t proc -o nosuid,nodev,noexec proc "$r/proc"
-# The one /proc directory the mapped root cannot read (host-root-only); an empty, readable
-# stand-in keeps `find /` as quiet as it is in AgentBench's containers.
-mount -t tmpfs -o ro,size=4k,mode=0555 procmask "$r/proc/tty/driver" 2>/dev/null || true
-mount -t tmpfs -o mode=0755,size=1m,nosuid,noexec dev "$r/dev"
-for node in null zero full random urandom tty; do
-  : > "$r/dev/$node"
-  mount --bind "/dev/$node" "$r/dev/$node"
-done
-mkdir "$r/dev/pts" "$r/dev/shm"
-mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$r/dev/pts"
-mount -t tmpfs -o size=64m,nosuid,nodev shm "$r/dev/shm"
-ln -s pts/ptmx "$r/dev/ptmx"
-ln -s /proc/self/fd "$r/dev/fd"
-ln -s /proc/self/fd/0 "$r/dev/stdin"
-ln -s /proc/self/fd/1 "$r/dev/stdout"
-ln -s /proc/self/fd/2 "$r/dev/stderr"
-chmod 1777 "$r/tmp"
+mount -t tmpfs -o "size=${size_mb}m,mode=0755" sbx "$mnt"
+mkdir "$mnt/upper" "$mnt/work" "$r"
+# One mount(8) for the rest (written by local.py): the overlay over the base (userxattr: a
+# user namespace cannot use trusted.* xattrs, SANDBOX.md §4), proc, an empty stand-in for
+# /proc/tty/driver (the one /proc directory the mapped root cannot read, which would make
+# `find /` noisier than in AgentBench's containers), the static /dev template, devpts, shm.
+mount -a --fstab "$fstab" 2>/dev/null || true
+[ -e "$r/proc/self" ] && [ -c "$r/dev/null" ] || { mount -a -v --fstab "$fstab"; exit 1; }
 ip link set lo up 2>/dev/null || true
 hostname sandbox
 cd "$r"
-mkdir -p .oldroot
+[ -d .oldroot ] || mkdir .oldroot
 pivot_root . .oldroot
 cd /
 # Run umount from the old root: the sandbox's own binaries need not exist yet.
 /.oldroot/usr/bin/umount -l /.oldroot
-rmdir /.oldroot
 # Keep the agent's pipes on fds 5/6 for the shells spawned later; take commands on stdin.
 exec 5<&0 6>&1 0<&"$ctl_in" 1>&"$ctl_out" 2>&1 {ctl_in}<&- {ctl_out}>&-
-exec /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  USER=root LOGNAME=root SHELL=/bin/bash LANG=C.UTF-8 TERM=dumb /bin/bash --noprofile --norc
+for var in $(compgen -e); do unset "$var"; done
+export HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin USER=root \
+  LOGNAME=root SHELL=/bin/bash LANG=C.UTF-8 TERM=dumb
+exec /bin/bash --noprofile --norc
