@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -23,6 +24,7 @@ commands:
   run      play policies on tasks and print a results table (no options: the embedded
            default, every registered task with the scripted and baseline policies)
   doctor   which backends work on this machine, and how to enable the others
+  setup    prepare this machine for a task once (e.g. `setup os` builds the OS sandbox's base)
 
 Run `agentbench-gym COMMAND --help` for a command's options.
 """
@@ -79,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Probe every task's backends on this machine and say how to enable "
                                    "the ones that do not work.")
     p.set_defaults(handler=cmd_doctor)
+
+    p = sub.add_parser("setup", help="prepare this machine for a task (e.g. `setup os`)",
+                       description="Run a task's one-time machine setup (tasks: "
+                                   f"{', '.join(t.lower() for t in SETUP_ENTRY_POINTS)}).")
+    p.add_argument("task", metavar="TASK", help="task code, e.g. os")
+    p.add_argument("options", nargs=argparse.REMAINDER, help="passed to the task's setup")
+    p.set_defaults(handler=cmd_setup)
     return parser
 
 
@@ -188,6 +197,20 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                           problem or "")
     Console().print(table)
     return 0
+
+
+SETUP_ENTRY_POINTS = {"OS": "agentbench_gym.envs.os_shell.setup:main"}
+"""Task code -> "module:function(argv) -> exit status" of its one-time machine setup."""
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """Run a task's machine setup."""
+    task = args.task.upper()
+    if task not in SETUP_ENTRY_POINTS:
+        raise SystemExit(f"nothing to set up for {args.task!r}; tasks with a setup step: "
+                         f"{', '.join(t.lower() for t in SETUP_ENTRY_POINTS)}")
+    module, _, name = SETUP_ENTRY_POINTS[task].partition(":")
+    return getattr(importlib.import_module(module), name)(args.options)
 
 
 if __name__ == "__main__":
