@@ -19,7 +19,7 @@ def test_doctor_names_both_os_backends():
     status = OSShellEnv.backend_status()
     assert set(status) == {"local", "docker"}
     assert status["local"] == LOCAL_PROBLEM
-    assert all(v is None or isinstance(v, str) and v for v in status.values())
+    assert all(v is None or (isinstance(v, str) and v) for v in status.values())
     result = subprocess.run([*CLI, "doctor"], capture_output=True, text=True, timeout=120,
                             env={**os.environ, "COLUMNS": "200"})
     assert result.returncode == 0 and "OS" in result.stdout and "docker" in result.stdout
