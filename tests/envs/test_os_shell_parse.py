@@ -65,8 +65,8 @@ def test_prefix_is_agentbench_opening():
     ("string-match", "a", "b", False),
     ("size-match", "12K", "12288", True),
     ("size-match", "1M", "1024K", True),
-    ("size-match", "8.0K", "8.0K", False),       # upstream quirk: decimals never parse
-    ("size-match", "12KB", "12K", False),        # upstream quirk: "B" is tried before "KB"
+    ("size-match", "8.0K", "8.0K", False),       # as described: integers only
+    ("size-match", "12KB", "12K", True),         # longest unit first (upstream_quirks=True: fails)
     ("containing", "hello world\n", "world", True),
     ("containing", "hello", "world", False),
     ("in", "world", "hello world", True),
@@ -90,3 +90,12 @@ def test_builtin_checks(name, a, b, passed):
 ])
 def test_judge_match(match, answer, passed):
     assert judge_match(match, answer).passed is passed
+
+
+def test_size_match_upstream_quirk_behind_the_flag():
+    from agentbench_gym.envs.os_shell.scoring import _size_match
+
+    assert _size_match("12KB", "12288") and _size_match("2GB", "2G")
+    with pytest.raises(ValueError):  # upstream tries "B" first, so "12K" is not a number
+        _size_match("12KB", "12288", quirks=True)
+    assert _size_match("12K", "12288", quirks=True)

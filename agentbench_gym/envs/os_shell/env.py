@@ -42,9 +42,9 @@ class OSShellEnv(AgentBenchEnv):
     output of the OS is empty."``; output longer than 800 characters is cut to 780 plus
     ``"\\n[truncated because the output is too long]"``. A command that is silent for
     ``idle_timeout`` (5 s) or runs for ``command_timeout`` (30 s), AgentBench's read
-    timeouts, is stopped (with everything it started) and the output says so; the shell
-    stays usable. A shell that exits (``exit``, ``kill -9 $$``) is replaced and the output
-    says so (files survive, shell state does not).
+    timeouts, is stopped (with every process it started) and the output says so; the shell
+    stays usable. A shell that exits (``exit``, ``kill -9 $$``) or is stuck in a builtin
+    loop is replaced and the output says so (files survive, shell state does not).
 
     ## Reply format
     ``Think: ...`` then one of ``Act: bash`` + a fenced ```` ```bash ```` block,
@@ -78,8 +78,23 @@ class OSShellEnv(AgentBenchEnv):
     ``Limits`` or a dict of its fields: memory, disk, file size, CPU time, processes,
     ``idle_timeout``, ``command_timeout``, ``script_timeout``), ``pool_size`` (warm
     sandboxes kept ready, default 2), ``skip_incomplete`` (drop upstream samples whose
-    scripts are missing instead of ending them with ``task_error``), ``render_mode``
-    (``"ansi"``).
+    scripts are missing instead of ending them with ``task_error``), ``upstream_quirks``
+    (reproduce AgentBench's size-match bug: units tried in dict order, so ``"12KB"`` never
+    parses; by default the longest unit is tried first), ``render_mode`` (``"ansi"``).
+
+    ## Differences from AgentBench
+    - The shell runs on pipes, not a tty: output has ``\n`` line ends (a tty gives
+      ``\r\n``), no echoed command, no prompt; commands get stdin from /dev/null (upstream
+      asks agents for no input operations; a reading command would hang there).
+    - A timed-out command is stopped and the agent told so (upstream leaves it running and
+      types the next command into the busy shell).
+    - The sandbox is set up at the agent's first action rather than at reset; the agent
+      cannot tell the difference and resets are free.
+    - Invalid UTF-8 in output becomes U+FFFD (upstream crashes, UNKNOWN); a regex ``match``
+      after ``finish`` scores 0 (upstream raises, UNKNOWN); c/c++ scripts are compiled
+      properly (upstream mangles their source).
+    - The local base is Debian bookworm, not Ubuntu; answers are computed by the sample's
+      reference solution in the same system, so they agree wherever the data uses that form.
 
     ## Backends
     - ``local`` (default): a rootless-style namespace sandbox, no daemon. A Debian base
@@ -123,9 +138,10 @@ class OSShellEnv(AgentBenchEnv):
                  backend: str | None = None, max_turns: int | None = None,
                  render_mode: str | None = None, dense: bool = False,
                  limits: Limits | Mapping[str, Any] | None = None, pool_size: int = 2,
-                 skip_incomplete: bool = False) -> None:
+                 skip_incomplete: bool = False, upstream_quirks: bool = False) -> None:
         """Load the split and start (or join) the backend; see the class docstring."""
         self.skip_incomplete = skip_incomplete
+        self.upstream_quirks = upstream_quirks
         super().__init__(split=split, data_dir=data_dir, backend=backend, max_turns=max_turns,
                          render_mode=render_mode, dense=dense)
         if isinstance(limits, Mapping):
@@ -177,7 +193,8 @@ class OSShellEnv(AgentBenchEnv):
         if isinstance(action, Bash):
             self._commands += 1
             return TurnResult(self._run(sandbox, action.script))
-        verdict = judge(self.sample, action.answer, sandbox, self.limits.script_timeout)
+        verdict = judge(self.sample, action.answer, sandbox, self.limits.script_timeout,
+                        self.upstream_quirks)
         observation = "The answer is correct." if verdict.passed else "The answer is wrong."
         metrics = self._metrics(verdict.passed)
         if verdict.detail:

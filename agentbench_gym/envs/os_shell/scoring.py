@@ -19,15 +19,19 @@ def _norm(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _size(text: str) -> int:
-    """Bytes of a human size such as ``12K``, as upstream's size-match parses it.
+_UNITS = {"B": 1, "Byte": 1, "K": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MB": 1 << 20,
+          "G": 1 << 30, "GB": 1 << 30, "T": 1 << 40, "TB": 1 << 40, "P": 1 << 50, "PB": 1 << 50}
 
-    Units are tried in upstream's order, so ``B`` wins over ``KB`` (``"12KB"`` is then not
-    a number and fails) and a decimal such as ``"8.0K"`` fails too: both faithful quirks.
+
+def _size(text: str, quirks: bool = False) -> int:
+    """Bytes of a human size: an integer and a 1024-based unit (``12K``, ``3MB``, ``512``).
+
+    As described, only integers parse (``"8.0K"``, what ``du -h`` prints below 10 units,
+    fails). Longer units are tried first, so ``"12KB"`` is 12288 bytes; with ``quirks`` the
+    units are tried in upstream's order, where ``B`` matches first and ``"12KB"`` fails.
     """
-    units = {"B": 1, "Byte": 1, "K": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MB": 1 << 20,
-             "G": 1 << 30, "GB": 1 << 30, "T": 1 << 40, "TB": 1 << 40, "P": 1 << 50, "PB": 1 << 50}
     text = text.strip()
+    units = _UNITS if quirks else dict(sorted(_UNITS.items(), key=lambda kv: -len(kv[0])))
     for unit, factor in units.items():
         if text.endswith(unit):
             return int(text[:-len(unit)]) * factor
@@ -42,8 +46,8 @@ def _string_match(a: str, b: str) -> bool:
     return _norm(a) == _norm(b)
 
 
-def _size_match(a: str, b: str) -> bool:
-    return _size(a) == _size(b)
+def _size_match(a: str, b: str, quirks: bool = False) -> bool:
+    return _size(a, quirks) == _size(b, quirks)
 
 
 def _containing(a: str, b: str) -> bool:
@@ -87,7 +91,8 @@ def judge_match(match: Match, answer: str | None) -> Verdict:
         return Verdict(False, f"bad regex in the data: {exc}")
 
 
-def judge_check(sample: OSSample, answer: str | None, sandbox: Sandbox, timeout: float) -> Verdict:
+def judge_check(sample: OSSample, answer: str | None, sandbox: Sandbox, timeout: float,
+                quirks: bool = False) -> Verdict:
     """Run the check pipeline in the episode's sandbox, as upstream does.
 
     Parameters start as ``[str(answer)]`` (``"None"`` after ``finish``); each entry (None
@@ -98,17 +103,20 @@ def judge_check(sample: OSSample, answer: str | None, sandbox: Sandbox, timeout:
     for step, entry in enumerate(sample.check):
         script = sample.example if entry is None else entry
         assert script is not None  # the loader guarantees an example for null entries
-        ok, output = run_script(script, params, sandbox, timeout)
+        ok, output = run_script(script, params, sandbox, timeout, quirks)
         if not ok:
             return Verdict(False, f"check step {step} failed: {output[-300:]}")
         params.append(output)
     return Verdict(True)
 
 
-def run_script(script: Script, args: list[str], sandbox: Sandbox, timeout: float) -> tuple[bool, str]:
+def run_script(script: Script, args: list[str], sandbox: Sandbox, timeout: float,
+               quirks: bool = False) -> tuple[bool, str]:
     """Run one script (built-in or in the sandbox); return (exit status 0, output)."""
     if script.builtin is not None:
         try:
+            if script.builtin == "size-match":
+                return _size_match(*args[:2], quirks=quirks), ""
             return BUILTIN_CHECKS[script.builtin](*args[:2]), ""
         except Exception as exc:  # a check program that raises exits non-zero
             return False, f"{script.builtin}: {type(exc).__name__}: {exc}"
@@ -117,8 +125,9 @@ def run_script(script: Script, args: list[str], sandbox: Sandbox, timeout: float
     return result.exit_code == 0, output
 
 
-def judge(sample: OSSample, answer: str | None, sandbox: Sandbox, timeout: float) -> Verdict:
-    """The sample's evaluation applied to ``answer``."""
+def judge(sample: OSSample, answer: str | None, sandbox: Sandbox, timeout: float,
+          quirks: bool = False) -> Verdict:
+    """The sample's evaluation applied to ``answer`` (``quirks``: upstream's size-match bug)."""
     if sample.match is not None:
         return judge_match(sample.match, answer)
-    return judge_check(sample, answer, sandbox, timeout)
+    return judge_check(sample, answer, sandbox, timeout, quirks)
