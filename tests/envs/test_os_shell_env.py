@@ -187,3 +187,24 @@ def test_upstream_dev_split_is_solved_by_its_reference_solutions(shared_data, tm
     failed = sorted(k for k, v in scores.items() if v != 1.0)
     # dev-00008's reference prints "8.0K", which AgentBench's own size-match cannot parse.
     assert failed == ["dev-001-dev-00008"], failed
+
+
+def test_upstream_std_files_are_solved_by_their_reference_solutions(shared_data):
+    env = make_env(data_dir=str(shared_data / "agentbench" / "os"), split="std")
+    policy = make_policy("scripted", env)
+    results = {}
+    try:
+        for index, sample in enumerate(env.unwrapped.samples):
+            policy.reset()
+            info = run_episode(env, policy.act, options={"sample": index})[-1][-1]
+            results[sample.id] = (info["outcome"], info["score"], info["metrics"].get("error", ""))
+    finally:
+        env.close()
+    assert len(results) == 19
+    for sample_id, (outcome, score, error) in results.items():
+        if sample_id == "std-004-Q09-00000" and outcome is Outcome.TASK_ERROR:
+            # `echo 123321>/var/x` names file descriptor 123321: it needs Docker's open-file limit
+            # (1048576), which the sandbox raises to where the host's hard limit allows.
+            assert "Bad file descriptor" in error
+            continue
+        assert (outcome, score) == (Outcome.COMPLETED, 1.0), (sample_id, outcome, error)

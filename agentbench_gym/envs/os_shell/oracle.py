@@ -3,7 +3,8 @@
 Our samples carry ``solution`` (bash commands). For AgentBench's data, the reference
 solution (``evaluation.example``) is run instead. The commit is ``answer(<expected>)`` for
 ``match`` samples, ``answer(<output of the last command>)`` for check pipelines that compare
-against the reference (a null entry), and ``finish`` for operations checked by script.
+against the reference (a null entry) or whose reference solution prints something, and
+``finish`` for silent operations checked by script.
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ class OSShellOracle:
             return f"Think: run the next step of the solution.\n\nAct: bash\n\n```bash\n{command}\n```"
         if sample.match is not None and sample.match.answer is not None:
             return f"Think: I know the answer.\n\nAct: answer({sample.match.answer})"
-        if sample.match is not None or any(entry is None for entry in sample.check):
-            return f"Think: the last output is the answer.\n\nAct: answer({_last_output(observation)})"
+        output = _last_output(observation)
+        if sample.match is not None or any(entry is None for entry in sample.check) or output:
+            # Some operations also ask for an answer (their reference solution prints it).
+            return f"Think: the last output is the answer.\n\nAct: answer({output})"
         return "Think: the task is done.\n\nAct: finish"
 
 

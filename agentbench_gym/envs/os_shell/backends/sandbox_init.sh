@@ -17,6 +17,9 @@ if [ "$phase" = outer ]; then
   IFS=: read -ra files <<< "$cgroups"
   for f in "${files[@]}"; do [ -n "$f" ] && echo $$ > "$f"; done
   ulimit -t "$cpu" -f "$fsize_kb" -u "$nproc" -v "$as_kb" -c 0
+  # Docker's default open-file limit, which AgentBench's data relies on (`echo 1>f` style
+  # redirections name descriptors far above 1024).
+  ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"
   exec unshare --map-users="$idbase,0,$idcount" --map-groups="$idbase,0,$idcount" \
     --setuid 0 --setgid 0 --mount --pid --fork --net --uts --ipc --cgroup --kill-child \
     --propagation private -- /bin/bash "$0" inner "$@"
