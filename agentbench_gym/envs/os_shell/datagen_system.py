@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from agentbench_gym.envs.os_shell.datagen_templates import (
     NAMES,
     WORDS,
+    Record,
     _count,
     _match,
     _operation,
@@ -13,14 +16,14 @@ from agentbench_gym.envs.os_shell.datagen_templates import (
 
 
 # ------------------------------------------------------------------ users and permissions
-def bash_users(rng):
+def bash_users(rng: np.random.Generator) -> Record:
     names = _pick(rng, NAMES, int(rng.integers(2, 7)))
     lines = [f"useradd -m -s {rng.choice(['/bin/bash', '/bin/sh', '/usr/sbin/nologin'])} {n}" for n in names]
     return _count("How many user accounts have /bin/bash as their login shell?", "\n".join(lines),
                   "awk -F: '$7==\"/bin/bash\"' /etc/passwd | wc -l", ["user", "count"])
 
 
-def file_owner(rng):
+def file_owner(rng: np.random.Generator) -> Record:
     names = _pick(rng, NAMES, 3)
     owner = names[int(rng.integers(3))]
     lines = [f"useradd -m {n}" for n in names] + [
@@ -29,7 +32,7 @@ def file_owner(rng):
                   "\n".join(lines), owner, ["stat -c %U /srv/vault/secret.txt"], ["user", "permission"])
 
 
-def create_user(rng):
+def create_user(rng: np.random.Generator) -> Record:
     name = str(rng.choice(NAMES))
     check = (f"getent passwd {name} | awk -F: '$6==\"/home/{name}\" && $7==\"/bin/bash\" {{ok=1}} "
              f"END {{exit !ok}}' && [ -d /home/{name} ] && [ \"$(stat -c %U /home/{name})\" = {name} ]")
@@ -38,7 +41,7 @@ def create_user(rng):
                       [f"useradd -m -d /home/{name} -s /bin/bash {name}"], ["user"])
 
 
-def private_key(rng):
+def private_key(rng: np.random.Generator) -> Record:
     name = f"{rng.choice(WORDS)}.key"
     init = f"mkdir -p /etc/app && echo secret > /etc/app/{name} && chmod 666 /etc/app/{name}"
     return _operation(f"Make /etc/app/{name} readable and writable by its owner only, with no permissions "
@@ -47,7 +50,7 @@ def private_key(rng):
                       ["permission", "file"])
 
 
-def give_ownership(rng):
+def give_ownership(rng: np.random.Generator) -> Record:
     name = str(rng.choice(NAMES))
     init = (f"useradd -m {name}\nmkdir -p /srv/www/assets\n"
             "touch /srv/www/index.html /srv/www/assets/app.js /srv/www/assets/.keep")
@@ -56,7 +59,7 @@ def give_ownership(rng):
                       ["user", "permission"])
 
 
-def add_to_group(rng):
+def add_to_group(rng: np.random.Generator) -> Record:
     name, group = str(rng.choice(NAMES)), f"{rng.choice(WORDS)}s"
     init = f"groupadd {group}\nuseradd -m -G users {name}"
     check = (f"id -nG {name} | tr ' ' '\\n' | grep -qx {group} && "
@@ -65,7 +68,7 @@ def add_to_group(rng):
                       init, check, [f"usermod -aG {group} {name}"], ["user", "group"])
 
 
-def count_executables(rng):
+def count_executables(rng: np.random.Generator) -> Record:
     lines = ["mkdir -p /usr/local/tools/lib"]
     for i in range(int(rng.integers(3, 10))):
         mode = str(rng.choice(["755", "644", "700", "600", "744"]))
@@ -76,7 +79,7 @@ def count_executables(rng):
 
 
 # -------------------------------------------------------------------------------- processes
-def count_sleepers(rng):
+def count_sleepers(rng: np.random.Generator) -> Record:
     n = int(rng.integers(2, 7))
     start = " ".join(["sleep 100000 &"] * n)
     return _count("Some background jobs are running in this system. How many processes named sleep "
@@ -84,7 +87,7 @@ def count_sleepers(rng):
                   start=start)
 
 
-def stop_spinners(rng):
+def stop_spinners(rng: np.random.Generator) -> Record:
     n = int(rng.integers(1, 4))
     start = "cp /bin/sleep /usr/local/bin/spinner; " + " ".join(["spinner 100000 &"] * n)
     return _operation("Some processes named spinner are running. Stop all of them.", "true",
@@ -92,7 +95,7 @@ def stop_spinners(rng):
                       ["process"], start=start)
 
 
-def writer_file(rng):
+def writer_file(rng: np.random.Generator) -> Record:
     target, decoys = str(rng.choice(WORDS)), _pick(rng, WORDS, 4)
     init = "mkdir -p /var/tmp/feed\n" + "\n".join(
         f"echo old > /var/tmp/feed/{d}.log; touch -d '2 hours ago' /var/tmp/feed/{d}.log"
@@ -105,7 +108,7 @@ def writer_file(rng):
                   start=start)
 
 
-def pid_of(rng):
+def pid_of(rng: np.random.Generator) -> Record:
     name = f"{rng.choice(WORDS)}d"
     start = f"cp /bin/sleep /usr/local/bin/{name}; {name} 100000 &"
     return _count(f"A daemon named {name} is running. What is its process ID?", "true",
@@ -113,7 +116,7 @@ def pid_of(rng):
 
 
 # ---------------------------------------------------------------------------------- archives
-def tar_count(rng):
+def tar_count(rng: np.random.Generator) -> Record:
     n = int(rng.integers(3, 12))
     lines = ["mkdir -p /tmp/src/docs /data"] + [f"echo {i} > /tmp/src/{'docs/' if i % 2 else ''}f{i}.txt"
                                                   for i in range(n)]
@@ -122,7 +125,7 @@ def tar_count(rng):
                   "tar -tzvf /data/bundle.tar.gz | grep -c '^-'", ["archive", "count"])
 
 
-def make_tarball(rng):
+def make_tarball(rng: np.random.Generator) -> Record:
     files = _pick(rng, WORDS, 3)
     init = "mkdir -p /srv/project/src\n" + "\n".join(f"echo '# {f}' > /srv/project/src/{f}.py" for f in files)
     check = ("tar -tzf /backup/project.tar.gz > /tmp/.list 2>/dev/null && "
@@ -132,7 +135,7 @@ def make_tarball(rng):
                       ["mkdir -p /backup && tar -czf /backup/project.tar.gz -C /srv project"], ["archive"])
 
 
-def extract_tar(rng):
+def extract_tar(rng: np.random.Generator) -> Record:
     page = str(rng.choice(WORDS))
     init = ("mkdir -p /tmp/site/css /data\n"
             f"echo '<h1>{page}</h1>' > /tmp/site/index.html\necho 'body{{}}' > /tmp/site/css/style.css\n"
@@ -143,7 +146,7 @@ def extract_tar(rng):
                       ["mkdir -p /var/www/site && tar -xf /data/site.tar -C /var/www/site"], ["archive"])
 
 
-def zip_count(rng):
+def zip_count(rng: np.random.Generator) -> Record:
     n = int(rng.integers(2, 9))
     lines = ["mkdir -p /tmp/docs/img /data"] + [f"echo {i} > /tmp/docs/{'img/' if i % 3 == 0 else ''}d{i}.txt"
                                                  for i in range(n)]
@@ -153,7 +156,7 @@ def zip_count(rng):
 
 
 # ---------------------------------------------------------------------- editing and commands
-def replace_text(rng):
+def replace_text(rng: np.random.Generator) -> Record:
     n = int(rng.integers(2, 6))
     body = [f"host{i}=localhost:{5400 + i}" for i in range(n)] + ["mode=prod"]
     init = "mkdir -p /etc/app\ncat > /etc/app/config.ini <<'EOF'\n" + "\n".join(body) + "\nEOF"
@@ -165,7 +168,7 @@ def replace_text(rng):
                       ["sed -i 's/localhost/db.internal/g' /etc/app/config.ini"], ["text", "file"])
 
 
-def sort_names(rng):
+def sort_names(rng: np.random.Generator) -> Record:
     names = [str(n) for n in rng.permutation(NAMES)[: int(rng.integers(5, 12))]]
     init = "mkdir -p /data\nprintf '%s\\n' " + " ".join(names) + " > /data/names.txt"
     return _operation("Sort the lines of /data/names.txt alphabetically and write the result to "
@@ -174,7 +177,7 @@ def sort_names(rng):
                       ["sort /data/names.txt > /data/names.sorted"], ["text", "file"])
 
 
-def greet_command(rng):
+def greet_command(rng: np.random.Generator) -> Record:
     word = str(rng.choice(["Hello", "Hi", "Welcome"]))
     check = " && ".join(f"[ \"$(greet {n})\" = \"{word}, {n}!\" ]" for n in ("Ada", "Linus", "Grace"))
     solution = (f"printf '#!/bin/bash\\necho \"{word}, $1!\"\\n' > /usr/local/bin/greet && "
@@ -184,7 +187,7 @@ def greet_command(rng):
                       [solution], ["command", "script"])
 
 
-def addup_command(rng):
+def addup_command(rng: np.random.Generator) -> Record:
     cases = [[int(x) for x in rng.integers(-50, 100, size=int(rng.integers(1, 5)))] for _ in range(3)]
     check = " && ".join(f"[ \"$(addup {' '.join(map(str, c))})\" = {sum(c)} ]" for c in cases)
     solution = ("printf '#!/bin/bash\\ns=0\\nfor x in \"$@\"; do s=$((s + x)); done\\necho $s\\n' "
@@ -194,14 +197,14 @@ def addup_command(rng):
                       check, [solution], ["command", "script"])
 
 
-def make_symlink(rng):
+def make_symlink(rng: np.random.Generator) -> Record:
     name = str(rng.choice(["py", "python", "py3"]))
     return _operation(f"Create a symbolic link /usr/local/bin/{name} that points to /usr/bin/python3.",
                       "true", f"[ \"$(readlink /usr/local/bin/{name})\" = /usr/bin/python3 ]",
                       [f"ln -s /usr/bin/python3 /usr/local/bin/{name}"], ["file", "command"])
 
 
-def dedupe_lines(rng):
+def dedupe_lines(rng: np.random.Generator) -> Record:
     base = [f"{n}@example.org" for n in _pick(rng, NAMES, int(rng.integers(4, 9)))]
     lines = [str(x) for x in rng.choice(base, size=len(base) * 2)]
     expected = list(dict.fromkeys(lines))

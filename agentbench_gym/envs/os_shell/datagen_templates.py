@@ -50,7 +50,7 @@ def _operation(description: str, init: str, check: str, solution: list[str], lab
 
 
 # ------------------------------------------------------------------ file system / counting
-def count_extension(rng):
+def count_extension(rng: np.random.Generator) -> Record:
     ext = str(rng.choice(["log", "csv", "bak", "conf", "md"]))
     lines = ["mkdir -p /data/a/b /data/c"]
     for i in range(int(rng.integers(3, 12))):
@@ -64,7 +64,7 @@ def count_extension(rng):
                   f"find /data -type f -name '*.{ext}' | wc -l", ["file", "count"])
 
 
-def count_hidden(rng):
+def count_hidden(rng: np.random.Generator) -> Record:
     lines = ["mkdir -p /srv/share/sub"]
     for i in range(int(rng.integers(2, 9))):
         lines.append(f"touch /srv/share/.cfg{i}")
@@ -76,7 +76,7 @@ def count_hidden(rng):
                   ["file", "count"])
 
 
-def count_empty(rng):
+def count_empty(rng: np.random.Generator) -> Record:
     lines = ["mkdir -p /var/spool/jobs/done /var/spool/jobs/new"]
     for i in range(int(rng.integers(2, 10))):
         folder = str(rng.choice(["done", "new", "."]))
@@ -89,7 +89,7 @@ def count_empty(rng):
                   "\n".join(lines), "find /var/spool/jobs -type f -empty | wc -l", ["file", "count"])
 
 
-def largest_file(rng):
+def largest_file(rng: np.random.Generator) -> Record:
     names = _pick(rng, WORDS, 5)
     sizes = rng.choice(np.arange(100, 5000), size=5, replace=False)
     lines = ["mkdir -p /data/blobs"] + [f"head -c {int(s)} /dev/zero > /data/blobs/{n}.bin"
@@ -99,7 +99,7 @@ def largest_file(rng):
                   "\n".join(lines), answer, ["ls -S /data/blobs | head -n 1"], ["file", "size"])
 
 
-def total_bytes(rng):
+def total_bytes(rng: np.random.Generator) -> Record:
     lines = ["mkdir -p /data/reports/q1 /data/reports/q2"]
     for i in range(int(rng.integers(3, 8))):
         folder = str(rng.choice(["q1", "q2", "."]))
@@ -110,7 +110,7 @@ def total_bytes(rng):
                   ["file", "size", "count"])
 
 
-def count_dirs(rng):
+def count_dirs(rng: np.random.Generator) -> Record:
     depth, width = int(rng.integers(2, 4)), int(rng.integers(2, 4))
     paths = ["/opt/tree"]
     for _ in range(depth):
@@ -120,7 +120,7 @@ def count_dirs(rng):
                   "\n".join(lines), "find /opt/tree -type d | wc -l", ["file", "count"])
 
 
-def newest_file(rng):
+def newest_file(rng: np.random.Generator) -> Record:
     names = _pick(rng, WORDS, 5)
     ages = rng.choice(np.arange(2, 90), size=5, replace=False)
     lines = ["mkdir -p /data/inbox"] + [f"touch -d '{int(a)} hours ago' /data/inbox/{n}.msg"
@@ -130,7 +130,7 @@ def newest_file(rng):
                   "\n".join(lines), answer, ["ls -t /data/inbox | head -n 1"], ["file", "time"])
 
 
-def old_files(rng):
+def old_files(rng: np.random.Generator) -> Record:
     lines = ["mkdir -p /data/archive"]
     for i in range(int(rng.integers(4, 12))):
         lines.append(f"echo {i} > /data/archive/f{i}; touch -d '{int(rng.integers(1, 80))} days ago' "
@@ -140,7 +140,7 @@ def old_files(rng):
 
 
 # ------------------------------------------------------------------------ text processing
-def grep_count(rng):
+def grep_count(rng: np.random.Generator) -> Record:
     levels = ["INFO", "WARN", "ERROR", "DEBUG"]
     rows = [f"2024-05-{int(rng.integers(1, 28)):02d} {levels[int(rng.integers(4))]} "
             f"worker-{int(rng.integers(9))} step {i}" for i in range(int(rng.integers(30, 80)))]
@@ -150,7 +150,7 @@ def grep_count(rng):
                   f"grep -c ' {level} ' /var/log/app/app.log", ["text", "log", "count"])
 
 
-def top_ip(rng):
+def top_ip(rng: np.random.Generator) -> Record:
     ips = [f"10.0.{int(rng.integers(256))}.{int(rng.integers(1, 255))}" for _ in range(5)]
     counts = rng.choice(np.arange(1, 30), size=5, replace=False)
     rows = [f"{ip} - - \"GET /page{j} HTTP/1.1\" 200" for ip, c in zip(ips, counts, strict=True)
@@ -165,7 +165,7 @@ def top_ip(rng):
                    "| awk '{print $2}'"], ["text", "log"])
 
 
-def csv_sum(rng):
+def csv_sum(rng: np.random.Generator) -> Record:
     regions = ["north", "south", "east", "west"]
     count = int(rng.integers(15, 40))
     rows = ["region,product,units"] + [f"{regions[int(rng.integers(4))]},{rng.choice(WORDS)},"
@@ -178,14 +178,14 @@ def csv_sum(rng):
                   ["text", "csv", "count"])
 
 
-def unique_words(rng):
+def unique_words(rng: np.random.Generator) -> Record:
     words = [str(w) for w in rng.choice(WORDS, size=int(rng.integers(20, 60)))]
     init = "mkdir -p /data\nprintf '%s\\n' " + " ".join(words) + " > /data/words.txt"
     return _count("/data/words.txt has one word per line. How many distinct words does it contain?",
                   init, "sort -u /data/words.txt | wc -l", ["text", "count"])
 
 
-def nth_line(rng):
+def nth_line(rng: np.random.Generator) -> Record:
     lines = [" ".join(str(w) for w in rng.choice(WORDS, size=4)) for _ in range(30)]
     n = int(rng.integers(5, 30))
     init = "mkdir -p /data\ncat > /data/poem.txt <<'EOF'\n" + "\n".join(lines) + "\nEOF"
@@ -193,7 +193,7 @@ def nth_line(rng):
                   lines[n - 1], [f"sed -n '{n}p' /data/poem.txt"], ["text"])
 
 
-def word_frequency(rng):
+def word_frequency(rng: np.random.Generator) -> Record:
     word = str(rng.choice(WORDS))
     body = [" ".join(str(w) for w in rng.choice(WORDS, size=8)) for _ in range(25)]
     init = "mkdir -p /data\ncat > /data/story.txt <<'EOF'\n" + "\n".join(body) + "\nEOF"
@@ -201,7 +201,7 @@ def word_frequency(rng):
                   "case-sensitive)?", init, f"grep -ow '{word}' /data/story.txt | wc -l", ["text", "count"])
 
 
-def config_value(rng):
+def config_value(rng: np.random.Generator) -> Record:
     keys = ["API_PORT", "CACHE_TTL", "MAX_WORKERS", "RETRY_LIMIT"]
     values = {k: str(int(rng.integers(2, 9000))) for k in keys}
     key = keys[int(rng.integers(4))]
