@@ -1,4 +1,4 @@
-"""The ``agentbench-gym`` command line: list, play, run, doctor."""
+"""The ``agentbench-gym`` command line: list, play, run, doctor, serve."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from collections.abc import Sequence
 
 import gymnasium as gym
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import agentbench_gym
 from agentbench_gym.baselines import TASK_BASELINES, baseline_task
+from agentbench_gym.export_cli import add_export_parser
 from agentbench_gym.registration import TASKS, env_class
 
 DESCRIPTION = """\
@@ -23,7 +25,9 @@ commands:
   play     play one episode yourself in the terminal (you are the agent)
   run      play policies on tasks and print a results table (no options: the embedded
            default, every registered task with the scripted and baseline policies)
+  export   turn recorded trajectories into fine-tuning data (SFT, ShareGPT, Parquet)
   doctor   which backends work on this machine, and how to enable the others
+  serve    serve a task's site over HTTP (WS: the shopping site as HTML, one session per episode)
   setup    prepare this machine for a task once (e.g. `setup os` builds the OS sandbox's base)
 
 Run `agentbench-gym COMMAND --help` for a command's options.
@@ -77,10 +81,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="base seed (sample i uses seed+i)")
     p.set_defaults(handler=cmd_run)
 
+    add_export_parser(sub)
+
     p = sub.add_parser("doctor", help="say which backends work here",
                        description="Probe every task's backends on this machine and say how to enable "
                                    "the ones that do not work.")
     p.set_defaults(handler=cmd_doctor)
+
+    p = sub.add_parser("serve", help="serve a task's site over HTTP (WS: HTML mode)",
+                       description="Serve a task's environment over HTTP on localhost, one session per "
+                                   "episode (WS: the shopping site as HTML). Options after TASK go to the "
+                                   "task's server; see `agentbench-gym serve ws --help`.")
+    p.add_argument("task", metavar="TASK", help=f"task code: {', '.join(SERVERS)}")
+    p.add_argument("server_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("setup", help="prepare this machine for a task (e.g. `setup os`)",
                        description="Run a task's one-time machine setup (tasks: "
@@ -194,9 +208,24 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             status = {"?": f"probe failed: {exc}"}
         for backend, problem in status.items():
             table.add_row(task, backend, "[green]ok[/]" if problem is None else "[red]unavailable[/]",
-                          problem or "")
+                          escape(problem or ""))  # hints name extras like [ws-spacy]: not markup
     Console().print(table)
     return 0
+
+
+# Task code -> "module:function(argv) -> int" of its HTTP server.
+SERVERS = {"WS": "agentbench_gym.envs.web_shopping.server:main"}
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run a task's HTTP server (blocks until interrupted)."""
+    import importlib
+
+    entry = SERVERS.get(args.task.upper())
+    if entry is None:
+        raise SystemExit(f"no server for task {args.task!r}; available: {', '.join(SERVERS)}")
+    module, _, name = entry.partition(":")
+    return getattr(importlib.import_module(module), name)(args.server_args)
 
 
 SETUP_ENTRY_POINTS = {"OS": "agentbench_gym.envs.os_shell.setup:main"}

@@ -4,8 +4,9 @@ Usage: python benchmarks/bench_database.py [--episodes 200] [--mysql-url URL] [-
 
 Backends: ``sqlite`` (in-memory), ``mysql`` on the server at ``--mysql-url`` (default
 ``$AGENTBENCH_MYSQL_URL`` or root@127.0.0.1:3306) and ``mysql`` on a private MariaDB on tmpfs.
-Setup = ``env.reset()`` (create the database, tables, rows); teardown = releasing the episode
-(close the connection, drop the database: in the background on MySQL). Per query = ``env.step``
+Reset = ``env.reset()``; ready = until the database can take the first statement (on MySQL the
+database, tables and rows are built on a worker thread while the agent thinks, so reset returns
+first); teardown = releasing the episode (close the connection; on MySQL the drop is queued). Per query = ``env.step``
 with one ``SELECT`` (parse + execute + format), against the same statement through the raw
 driver cursor on the same connection; the difference is the env's overhead.
 """
@@ -30,8 +31,7 @@ def q(values: list[float], quantile: float) -> float:
 
 def raw_query(env, sql: str) -> None:
     """The same statement through the driver alone, on the episode's own connection."""
-    session = env._session
-    conn = session._raw if env.backend == "sqlite" else session._agent()
+    conn = env._session.driver_connection()
     cursor = conn.cursor()
     cursor.execute(sql)
     cursor.fetchall()
@@ -44,7 +44,7 @@ def measure(label: str, episodes: int, **kwargs) -> dict[str, float]:
     t0 = time.perf_counter()
     env = gym.make("AgentBench/DB-v0", **kwargs).unwrapped
     make_ms = (time.perf_counter() - t0) * 1e3
-    setup, teardown, step, raw = [], [], [], []
+    setup, ready, teardown, step, raw = [], [], [], [], []
     try:
         for i in range(episodes):
             t0 = time.perf_counter()
@@ -53,6 +53,8 @@ def measure(label: str, episodes: int, **kwargs) -> dict[str, float]:
             t0 = time.perf_counter()
             env.reset(options={"sample": i % len(env.samples)})
             setup.append(time.perf_counter() - t0)
+            env._session.driver_connection()  # MySQL builds in the background: wait until usable
+            ready.append(time.perf_counter() - t0)
             table = env.sample.target
             sql = f"SELECT * FROM `{table.name}` WHERE `{table.heads[0]}` = '{table.rows[0][0]}'"
             env.step(f"Action: Operation\n```sql\n{sql}\n```")  # warm: opens the agent connection
@@ -67,6 +69,7 @@ def measure(label: str, episodes: int, **kwargs) -> dict[str, float]:
         env.close()
     ms = 1e3
     return {"label": label, "make": make_ms, "setup": statistics.median(setup) * ms, "setup95": q(setup, .95) * ms,
+            "ready": statistics.median(ready) * ms, "ready95": q(ready, .95) * ms,
             "teardown": statistics.median(teardown[1:]) * ms, "teardown95": q(teardown[1:], .95) * ms,
             "step": statistics.median(step) * ms, "raw": statistics.median(raw) * ms,
             "overhead": (statistics.median(step) - statistics.median(raw)) * ms}
@@ -85,11 +88,12 @@ def main() -> None:
     if not args.no_private:
         runs.append(measure("mysql (private MariaDB, tmpfs)", args.episodes, backend="mysql", mysql_url="private"))
     print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print("| backend | make | setup median (p95) | teardown median (p95) | query via env | query via driver "
-          "| env overhead |")
-    print("|---|---|---|---|---|---|---|")
+    print("| backend | make | reset median (p95) | ready median (p95) | teardown median (p95) | query via env "
+          "| query via driver | env overhead |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in runs:
         print(f"| {r['label']} | {r['make']:.0f} ms | {r['setup']:.2f} ms ({r['setup95']:.2f}) "
+              f"| {r['ready']:.2f} ms ({r['ready95']:.2f}) "
               f"| {r['teardown']:.2f} ms ({r['teardown95']:.2f}) | {r['step']:.3f} ms | {r['raw']:.3f} ms "
               f"| {r['overhead']:.3f} ms |")
 

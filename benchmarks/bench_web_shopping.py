@@ -67,16 +67,21 @@ def one_size(n: int, n_queries: int) -> dict[str, float]:
             words.append(values[int(rng.integers(len(values)))])
         queries.append(" ".join(words))
     index.search(queries[0])  # warm-up
-    times = []
+    times, raw = [], []
     for query in queries:
-        t = time.perf_counter()
-        hits = index.search(query)
-        times.append(time.perf_counter() - t)
+        runs = []
+        for _ in range(3):  # best of 3 per query: the machine's cores are shared
+            t = time.perf_counter()
+            hits = index.search(query)
+            runs.append(time.perf_counter() - t)
         assert hits
+        times.append(min(runs))
+        raw += runs
     assert index.search(queries[1]) == index.search(queries[1])
     return {"products": n, "build_s": build, "index_mb": index.nbytes() / 2**20, "rss_mb": rss,
             "rss_delta_mb": rss - base, "peak_mb": peak, "search_median_ms": statistics.median(times) * 1e3,
-            "search_p95_ms": _pct(times, 0.95) * 1e3, "vocab": len(index.vocab)}
+            "search_p95_ms": _pct(times, 0.95) * 1e3, "search_raw_p95_ms": _pct(raw, 0.95) * 1e3,
+            "vocab": len(index.vocab)}
 
 
 def step_latency(episodes: int = 80) -> dict[str, float]:
@@ -109,19 +114,23 @@ def render(rows: list[dict[str, float]], steps: dict[str, float], command: str) 
     """The RESULTS.md section."""
     lines = [SECTION_START, "## WS (WebShop): search and step latency, index memory", "",
              f"Command: `{command}`", "",
-             "| products | build s | index MB | RSS MB | peak MB | search median ms | search p95 ms | vocab |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| products | build s | index MB | RSS MB | peak MB | search median ms | search p95 ms "
+             "| p95 of all runs ms | vocab |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['products']:,} | {r['build_s']:.1f} | {r['index_mb']:.1f} | {r['rss_mb']:.0f} | "
                      f"{r['peak_mb']:.0f} | {r['search_median_ms']:.2f} | {r['search_p95_ms']:.2f} | "
-                     f"{r['vocab']:,} |")
+                     f"{r['search_raw_p95_ms']:.2f} | {r['vocab']:,} |")
     lines += ["", f"Per step (built-in env, 2,000 products, scripted solver, {steps['steps']} steps): "
               f"`reset` median {steps['reset_median_ms']:.2f} ms; click steps median "
               f"{steps['step_median_ms']:.3f} ms, p95 {steps['step_p95_ms']:.3f} ms; search steps median "
               f"{steps['search_step_median_ms']:.2f} ms, p95 {steps['search_step_p95_ms']:.2f} ms.", "",
               "Targets (issue 9): search <= 10 ms at 100k products; memory <= 2 GB at 1M products "
               "(WebShop's full Lucene setup is reported to need about 15 GB of RAM). Search = top-50 "
-              "BM25 over title, description, first bullet and options; machine: 2 shared cores.",
+              "BM25 over title, description, first bullet and options. Search latency per query is the "
+              "best of 3 runs (median/p95 over queries); the p95 over all runs includes the noise of "
+              "the machine (2 cores shared with other jobs). Build time includes generating the "
+              "synthetic products (about 0.2 ms each).",
               SECTION_END]
     return "\n".join(lines) + "\n"
 

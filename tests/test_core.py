@@ -6,7 +6,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 from helpers import GuessWordEnv
 
-from agentbench_gym import Outcome, UnicodeText
+from agentbench_gym import Outcome, TurnResult, UnicodeText
 from agentbench_gym.errors import ResetNeeded
 
 
@@ -148,3 +148,15 @@ def test_render_ansi_shows_the_transcript_and_close_is_idempotent():
     assert "Rules." in text and "GUESS: q" in text and "Cold." in text
     env.close()
     env.close()
+
+
+def test_observations_always_fit_the_observation_space():
+    class LongEchoEnv(GuessWordEnv):
+        def _turn(self, reply):
+            return super()._turn(reply[:9]) if reply.startswith("ANSWER") else TurnResult(reply * 3)
+
+    env = LongEchoEnv()
+    env.reset(options={"sample": 0})
+    obs = env.step("x" * env.observation_space.max_length)[0]
+    assert env.observation_space.contains(obs) and obs.endswith("length]")
+    assert env.step("short")[0] == "shortshortshort"

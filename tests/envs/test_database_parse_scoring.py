@@ -38,27 +38,31 @@ def test_operation_not_run_at_the_limit():
     assert parse_reply(both, operations_allowed=False) == Answer(" [3]")
 
 
-@pytest.mark.parametrize(("answer", "gold", "ok"), [
-    (' ["March 19, 1998"]', ["March 19, 1998"], True),
-    (' ["march 19, 1998"]', ["March 19, 1998"], False),  # strings are compared exactly
-    (" [17]", ["17"], True),  # one value each: float comparison
-    (" 17", ["17"], True),  # not iterable -> [" 17"], float(" 17") == 17
-    (' ["17.0"]', ["17"], True),
-    (" [1.0]", ["1"], True),
-    (' "7"', ["7"], True),  # a string literal becomes its characters: one char "7"
-    (' "17"', ["17"], False),  # ... and "17" becomes ["1", "7"] (upstream's list(eval(ans)))
-    (' ["a", "b"]', ["b", "a"], True),  # several values: as sets
-    (' ["a", "b", "b"]', ["b", "a"], True),
-    (" [1, 2]", ["1", "2"], False),  # sets of int vs str differ, as upstream
-    (' [["a"], "b"]', ["a", "b"], False),  # unhashable: wrong, no crash
-    ("", ["x"], False),
-    (" __import__('os').system('true')", ["0"], False),  # never evaluated
-    (" [" * 10000, ["x"], False),
-    (" 1e999", ["inf"], True),
-    (" [" + "9" * 5000 + "]", ["1"], False),
+@pytest.mark.parametrize(("answer", "gold", "ok", "ok_upstream"), [
+    (' ["March 19, 1998"]', ["March 19, 1998"], True, True),
+    (' ["march 19, 1998"]', ["March 19, 1998"], False, False),  # strings are compared exactly
+    (" [17]", ["17"], True, True),  # one value each: float comparison
+    (" 17", ["17"], True, True),  # not iterable -> [" 17"], float(" 17") == 17
+    (' ["17.0"]', ["17"], True, True),
+    (" [1.0]", ["1"], True, True),
+    (' "7"', ["7"], True, True),
+    (' "17"', ["17"], True, False),  # upstream: list(eval(ans)) makes ["1", "7"]
+    (' "March 19, 1998"', ["March 19, 1998"], True, False),
+    (" March 19, 1998", ["March 19, 1998"], True, False),  # raw text: upstream keeps the space
+    (' ["a", "b"]', ["b", "a"], True, True),  # several values: as sets
+    (' ["a", "b", "b"]', ["b", "a"], True, True),
+    (" [1, 2]", ["1", "2"], True, False),  # upstream: sets of int vs str differ
+    (" [1, 2]", ["1", "3"], False, False),
+    (' [["a"], "b"]', ["a", "b"], False, False),  # unhashable: wrong, no crash
+    ("", ["x"], False, False),
+    (" __import__('os').system('true')", ["0"], False, False),  # never evaluated
+    (" [" * 10000, ["x"], False, False),
+    (" 1e999", ["inf"], True, True),
+    (" [" + "9" * 5000 + "]", ["1"], False, False),
 ])
-def test_answer_matches_upstream_normalisation(answer, gold, ok):
+def test_answer_matches_normalisation(answer, gold, ok, ok_upstream):
     assert answer_matches(answer, gold) is ok
+    assert answer_matches(answer, gold, upstream_quirks=True) is ok_upstream
 
 
 def test_table_hash_matches_the_mysql_formula():
@@ -77,12 +81,17 @@ def test_table_hash_cuts_group_concat_at_1024():
 
 
 def test_category_accuracies_is_upstreams_overall_cat_accuracy():
-    episodes = [{"score": s, "metrics": {"type": t}} for t, s in [
-        ("other", 1.0), ("counting", 0.0), ("INSERT", 1.0), ("INSERT", 1.0), ("UPDATE", 0.0),
-        ("UPDATE", 1.0), ("DELETE", 1.0)]]
-    m = category_accuracies(episodes)
-    assert m["SELECT_accuracy"] == pytest.approx(2 / 3)  # DELETE counts in SELECT, as upstream's code
-    assert m["INSERT_accuracy"] == 1.0 and m["UPDATE_accuracy"] == 0.5 and m["DELETE_accuracy"] == 1.0
-    assert m["main"] == pytest.approx((2 / 3 + 1.0 + 0.5) / 3)
+    rows = [("other", 1.0), ("counting", 0.0), ("INSERT", 1.0), ("INSERT", 1.0), ("UPDATE", 0.0),
+            ("UPDATE", 1.0), ("DELETE", 1.0)]
+    m = category_accuracies([{"score": s, "metrics": {"type": t}} for t, s in rows])
+    assert m["SELECT_accuracy"] == 0.5 and m["DELETE_accuracy"] == 1.0
+    assert m["INSERT_accuracy"] == 1.0 and m["UPDATE_accuracy"] == 0.5
+    assert m["main"] == pytest.approx((0.5 + 1.0 + 0.5 + 1.0) / 4)
     only_queries = category_accuracies([{"score": 1.0, "metrics": {"type": "ranking"}}])
     assert only_queries["main"] == 1.0  # absent categories are left out of the mean
+    quirky = category_accuracies([{"score": s, "metrics": {"type": t, "upstream_quirks": True}}
+                                  for t, s in rows])
+    assert quirky["SELECT_accuracy"] == pytest.approx(2 / 3)  # DELETE counts in SELECT, as upstream's code
+    assert quirky["main"] == pytest.approx((2 / 3 + 1.0 + 0.5) / 3)
+    quirky_queries = category_accuracies([{"score": 1.0, "metrics": {"type": "ranking", "upstream_quirks": True}}])
+    assert quirky_queries["main"] == pytest.approx(1 / 3)  # upstream: absent INSERT/UPDATE count 0

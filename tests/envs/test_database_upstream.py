@@ -45,7 +45,7 @@ def run_gold(env):
     for i, sample in enumerate(env.unwrapped.samples):
         policy.reset()
         info = run_episode(env, policy.act, options={"sample": i})[-1][-1]
-        scores[sample.id] = (info["score"], info.get("setup_errors"))
+        scores[sample.id] = (info["score"], info["metrics"].get("setup_errors"))
     return scores
 
 

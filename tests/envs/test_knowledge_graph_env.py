@@ -204,3 +204,12 @@ def test_configuration_errors_raise(monkeypatch):
     with pytest.raises(ValueError, match="split"):
         gym.make("AgentBench/KG-v0", split="nope")
     assert KnowledgeGraphEnv.backend_status()["local"] is None
+
+
+def test_prompt_text_is_pinned_to_agentbench_v0_2():
+    """SHA-256 of upstream's INSTRUCTIONS + ONE_SHOT (v0.2 knowledgegraph/task.py), checked when written."""
+    import hashlib
+
+    digest = hashlib.sha256((prompts.INSTRUCTIONS + "\x00".join(prompts.ONE_SHOT)).encode()).hexdigest()
+    assert digest == "303640ba27bc8658d094a1ed966de83b0c6eda376c6f0d62d652bb27748cb71f"
+    assert len(prompts.ONE_SHOT) == 16

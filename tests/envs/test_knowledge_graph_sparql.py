@@ -193,3 +193,31 @@ def test_upstream_questions_over_sparql_match_local(shared_data, tmp_path):
         server.stop()
     assert results["local"] == results["sparql"]
     assert sum(item[0] == 1.0 for item in results["sparql"] if isinstance(item, tuple)) == 18
+
+
+def test_endpoint_dying_mid_episode_is_a_task_error(tmp_path):
+    """Upstream's worker exits on a lost endpoint; here the sample ends as task_error (re-run, unscored)."""
+    import gymnasium as gym
+
+    from agentbench_gym.core import Outcome
+
+    if oxigraph_binary() is None:
+        pytest.skip("oxigraph CLI not installed")
+    server = _server_at(tmp_path)
+    env = gym.make("AgentBench/KG-v0", backend="sparql", sparql_url=server.url, timeout=5)
+    try:
+        env.reset(options={"sample": 0})
+        name = env.unwrapped.sample.entities[0][0]
+        assert env.step(f"Action: get_relations({name})")[0].startswith("Observation: [")
+        server.stop()
+        *_, terminated, truncated, info = env.step(f"Action: get_relations({name})")
+        assert truncated and not terminated and info["outcome"] is Outcome.TASK_ERROR
+        assert "unreachable" in info["error"]
+    finally:
+        env.close()
+        server.stop()
+
+
+def _server_at(path):
+    store, _ = builtin_graph()
+    return start_server("oxigraph", store, path)

@@ -194,3 +194,17 @@ def test_base_url_from_environment(monkeypatch, server):
     client = ChatClient()
     assert client.chat([{"role": "user", "content": "hi"}]) == "Hello."
     assert server.requests[0]["auth"] == "Bearer sk-env"
+
+
+def test_chinese_upstream_puzzles_use_agentbench_chinese_prompts(server, ltp_dir):
+    env = make(server, data_dir=str(ltp_dir), split="dev-zh")
+    obs, _ = env.reset(options={"sample": 0})
+    assert "以下是你的汤面：\n一个人坐火车去临镇看病" in obs
+    obs, *_ , info = env.step("他是不是眼睛有病？")
+    messages = server.requests[0]["body"]["messages"]
+    assert messages[0]["content"].startswith("我需要你做一个游戏的主持人")
+    assert messages[-1]["content"] == "他是不是眼睛有病？\n请回答是或否或无关。"
+    assert obs == "Hello." and info["verdict"] == "other"  # the test host only speaks English
+    *_, info = env.step("谢谢，再见")  # AgentBench's Chinese abort phrases
+    assert info["verdict"] == "invalid"
+    env.close()

@@ -133,3 +133,20 @@ def test_bad_arguments_raise():
         WebShopEnv(tagger="nope")
     with pytest.raises(ValueError):
         WebShopEnv(split="train")
+
+
+def test_dense_rewards_sum_to_the_score():
+    env = WebShopEnv(dense=True)
+    oracle = WebShopOracle(env)
+    obs, info = env.reset(options={"sample": 2})
+    rewards = []
+    while True:
+        obs, reward, terminated, truncated, info = env.step(oracle.act(obs, info))
+        rewards.append(reward)
+        if terminated or truncated:
+            break
+    assert sum(rewards) == pytest.approx(info["score"]) == pytest.approx(1.0)
+    assert rewards[0] == 0.25 and rewards[1] == 0.25 and all(r >= 0 for r in rewards)
+    env.reset(options={"sample": 2})
+    total = sum(env.step(_reply(a))[1] for a in ("search[x y z]", "click[back to search]"))
+    assert total == 0.0

@@ -46,7 +46,7 @@ def _text_env_reward(sample_index: int, actions: list[str]) -> float:
 def test_http_session_per_episode_matches_text_env(env):
     obs, info = env.reset(options={"sample": 1})
     url = info["url"]
-    client = httpx.Client(follow_redirects=True)
+    client = httpx.Client(follow_redirects=True, timeout=60)
     page = client.get(url)
     assert page.status_code == 200 and "id='search_input'" in page.text
     goal = env.sample
@@ -108,3 +108,48 @@ def test_chromium_wrong_purchase_shows_same_partial_reward(env, browser):
     shown = float(page.inner_text("#reward"))
     page.close()
     assert shown == _text_env_reward(7, ["search[headphone]", f"click[{asin}]", "click[buy now]"]) < 1.0
+
+
+def test_cli_serve_ws_starts_the_site():
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "agentbench_gym.cli", "serve", "ws", "--port", str(port),
+                             "--tagger", "heuristic"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/start?goal=dev-001", follow_redirects=True,
+                                 timeout=60)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read()
+                time.sleep(0.2)
+        assert page.status_code == 200 and "search_input" in page.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_render_escapes_markup():
+    from agentbench_gym.envs.web_shopping.catalog import Catalog
+    from agentbench_gym.envs.web_shopping.data import Product, WebShopSample
+    from agentbench_gym.envs.web_shopping.html import render_page
+    from agentbench_gym.envs.web_shopping.site import ShopSession
+
+    evil = "<script>alert(1)</script>"
+    product = Product(asin="B0EVIL0001", name=f"Lamp {evil}", options={"color": (f"red'{evil}",)})
+    goal = WebShopSample(id="x", instruction=f"buy {evil}", asin="B0EVIL0001", name="Lamp", query="",
+                         category="", product_category="", attributes=(), goal_options=(), price_upper=1e6)
+    session = ShopSession(Catalog([product]), goal)
+    assert evil not in render_page(session, "sid")
+    session.step("search[lamp]")
+    session.step("click[b0evil0001]")
+    html = render_page(session, "sid'><x")
+    assert evil not in html and "&lt;script&gt;" in html and "sid'><x" not in html

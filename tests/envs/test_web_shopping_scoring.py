@@ -111,3 +111,15 @@ def test_index_matches_bm25s_lucene():
         assert index.scores(query).tolist() == pytest.approx(reference.get_scores_from_ids(ids).tolist())
     assert index.search("red shoes") == [0, 3, 2]
     assert index.search("unknownword") == []
+
+
+def test_repeated_and_huge_queries():
+    import time
+
+    docs = ["red shoes", "red red apple", "blue sky"]
+    index = SearchIndex(docs)
+    once, twice = index.scores("red"), index.scores("red red")
+    assert twice.tolist() == pytest.approx((2 * once).tolist())  # Lucene sums repeated clauses
+    start = time.perf_counter()
+    assert index.search("red " * 300_000 + "sky") == [1, 0]  # cut at 1024 tokens: "sky" is dropped
+    assert time.perf_counter() - start < 5

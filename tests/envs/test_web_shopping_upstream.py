@@ -7,11 +7,10 @@ import json
 import pytest
 
 from agentbench_gym.envs.web_shopping.catalog import Catalog
-from agentbench_gym.envs.web_shopping.data import read_webshop_products
 from agentbench_gym.envs.web_shopping.env import WebShopEnv
 from agentbench_gym.envs.web_shopping.oracle import WebShopOracle
 from agentbench_gym.envs.web_shopping.scoring import webshop_reward
-from agentbench_gym.envs.web_shopping.upstream import load_upstream
+from agentbench_gym.envs.web_shopping.upstream import load_upstream, read_webshop_products
 from agentbench_gym.errors import DataFormatError
 
 

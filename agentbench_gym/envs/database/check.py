@@ -30,9 +30,10 @@ def check(env: Any) -> list[dict[str, Any]]:
             observations.append(obs)
             if terminated or truncated:
                 break
+        metrics = info["metrics"]
         records.append({"id": sample.id, "type": sample.type, "score": info["score"],
                         "outcome": str(info["outcome"]), "gold_observation": observations[0][:300],
-                        "answer": info["metrics"].get("answer", ""), "setup_errors": info.get("setup_errors")})
+                        "answer": metrics.get("answer", ""), "setup_errors": metrics.get("setup_errors")})
     return records
 
 

@@ -37,7 +37,7 @@ TRUNCATION_MARK = "[TRUNCATED]"
 
 SQLITE_DIALECT_HINT = (
     " [SQLite backend: this database is SQLite standing in for MySQL, so MySQL-only syntax or "
-    "functions (SHOW, DESCRIBE, CONCAT, ...) fail here; inspect tables with PRAGMA table_info(name) "
+    "functions (SHOW, DESCRIBE, DATE_FORMAT, ...) fail here; inspect tables with PRAGMA table_info(name) "
     "or sqlite_master; run with backend='mysql' for a real MySQL server]"
 )
 """Appended (by us, not upstream) to SQLite syntax/function errors so MySQL-isms never fail silently."""

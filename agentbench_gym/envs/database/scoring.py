@@ -27,25 +27,43 @@ def _literal(text: str) -> Any:
     return ast.literal_eval(text.lstrip(" \t"))
 
 
-def answer_matches(answer: str, gold: Sequence[str]) -> bool:
+def _value(x: Any) -> Any:
+    # One answer value, normalised: a number as a float, anything else as its stripped text.
+    try:
+        return float(x)
+    except (ValueError, TypeError, OverflowError):
+        return str(x).strip()
+
+
+def answer_matches(answer: str, gold: Sequence[str], *, upstream_quirks: bool = False) -> bool:
     """Compare a final answer with the gold values as upstream's ``metrics`` does.
 
-    The answer text is read as a Python literal and turned into a list (a string literal becomes
-    its characters, as ``list(eval(ans))`` does upstream), falling back to ``[answer]``. With one
-    value on both sides the values are compared as floats, else as strings; otherwise the two
+    The answer text is read as a Python literal and made a list, falling back to ``[answer]``.
+    With one value on both sides they are compared as floats, else as strings; otherwise the two
     sets are compared.
+
+    By default two upstream bugs are fixed: a bare string literal counts as one value (upstream's
+    ``list(eval(ans))`` splits ``"17"`` into ``["1", "7"]``, so a one-character answer matched and a
+    longer one never did), and in a set every value is normalised as the single values are (a
+    number as a float, text stripped), so ``[1, 2]`` equals ``["1", "2"]``. ``upstream_quirks=True``
+    reproduces upstream exactly.
     """
     try:
-        items = list(_literal(answer))
+        value = _literal(answer)
+        items = [value] if isinstance(value, str) and not upstream_quirks else list(value)
     except Exception:  # upstream: bare except -> the raw text as the only value
         items = [answer]
     if len(items) == 1 and len(gold) == 1:
         try:
             return float(items[0]) == float(gold[0])
         except (ValueError, TypeError, OverflowError):
-            return items[0] == gold[0]
+            if upstream_quirks:
+                return items[0] == gold[0]
+            return str(items[0]).strip() == str(gold[0]).strip()
     try:
-        return set(items) == set(gold)
+        if upstream_quirks:
+            return set(items) == set(gold)
+        return {_value(x) for x in items} == {_value(x) for x in gold}
     except TypeError:  # unhashable values (nested lists): upstream counts the sample wrong
         return False
 
@@ -78,33 +96,38 @@ def table_hash(rows: Iterable[Sequence[Any]]) -> str:
     return str([(hashlib.md5(concatenated.encode("utf-8")).hexdigest(),)])
 
 
-def category_of(sample_type: str) -> tuple[str, ...]:
+def category_of(sample_type: str, *, upstream_quirks: bool = False) -> tuple[str, ...]:
     """The accuracy categories a sample counts in (its own type and, for queries, SELECT).
 
-    As upstream's code, "SELECT" is every type but INSERT and UPDATE (so DELETE, which upstream
-    data never has, lands there too).
+    Upstream's code puts every type but INSERT and UPDATE in "SELECT", so a DELETE (which its
+    data never has) would count as a query; by default DELETE is a modification of its own.
     """
     if sample_type in ("INSERT", "UPDATE"):
         return (sample_type,)
     if sample_type == "DELETE":
-        return ("DELETE", "SELECT")
+        return ("DELETE", "SELECT") if upstream_quirks else ("DELETE",)
     return (sample_type, "SELECT")
 
 
 def category_accuracies(episodes: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     """Per-category accuracy (``<type>_accuracy``) and ``main`` = ``overall_cat_accuracy``.
 
-    Each episode needs ``score`` and ``metrics["type"]``. Upstream gives an absent category an
-    accuracy of 0 inside the mean; we average over the categories present (identical on full
-    splits, fairer on subsets).
+    Each episode needs ``score`` and ``metrics["type"]``. ``main`` is upstream's mean of the
+    SELECT, INSERT and UPDATE accuracies (plus DELETE where there are DELETE samples), over the
+    categories present. Episodes played with ``upstream_quirks`` (``metrics["upstream_quirks"]``)
+    get upstream's exact formula: DELETE inside SELECT and an absent category counted as 0.
     """
+    quirks = bool(episodes) and all(e.get("metrics", {}).get("upstream_quirks") for e in episodes)
     totals: dict[str, list[float]] = {}
     for episode in episodes:
         sample_type = str(episode.get("metrics", {}).get("type", "other"))
-        for category in category_of(sample_type):
+        for category in category_of(sample_type, upstream_quirks=quirks):
             totals.setdefault(category, []).append(float(episode["score"]))
     out = {f"{c}_accuracy": sum(v) / len(v) for c, v in sorted(totals.items())}
-    present = [out[f"{c}_accuracy"] for c in MAIN_CATEGORIES if f"{c}_accuracy" in out]
-    out["overall_cat_accuracy"] = sum(present) / len(present) if present else 0.0
-    out["main"] = out["overall_cat_accuracy"]
+    if quirks:
+        main = sum(out.get(f"{c}_accuracy", 0.0) for c in MAIN_CATEGORIES) / len(MAIN_CATEGORIES)
+    else:
+        present = [out[f"{c}_accuracy"] for c in (*MAIN_CATEGORIES, "DELETE") if f"{c}_accuracy" in out]
+        main = sum(present) / len(present) if present else 0.0
+    out["overall_cat_accuracy"] = out["main"] = main
     return out

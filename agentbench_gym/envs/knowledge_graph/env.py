@@ -71,11 +71,11 @@ class KnowledgeGraphEnv(AgentBenchEnv):
     ``backend`` (``local`` | ``sparql``), ``max_turns`` (15), ``render_mode`` (``ansi``),
     ``sparql_url`` (or ``$AGENTBENCH_KG_SPARQL_URL``), ``graph`` (local backend: a folder like the
     built-in one, a triples TSV file, a ``GraphStore``, or the ``(store, ontology)`` pair that
-    ``data.load_graph(triples, names, attributes, schema)`` returns), ``ontology_dir`` (``vocab.json`` + ``fb_roles``;
-    default ``<data_dir>/ontology``), ``max_results`` (10000: answers returned, like Virtuoso's
-    default ``ResultSetMaxRows``), ``timeout`` (SPARQL seconds, 60), ``sparql_dialect``
-    (``standard``: SPARQL 1.1 for any engine; ``virtuoso``: upstream's exact query text),
-    ``upstream_bugs`` (False).
+    ``data.load_graph(triples, names, attributes, schema)`` returns), ``ontology_dir``
+    (``vocab.json`` + ``fb_roles``; default ``<data_dir>/ontology``), ``max_results`` (10000:
+    answers returned, like Virtuoso's default ``ResultSetMaxRows``), ``timeout`` (SPARQL
+    seconds, 60), ``sparql_dialect`` (``standard``: SPARQL 1.1 for any engine; ``virtuoso``:
+    upstream's exact query text), ``upstream_bugs`` (False).
 
     **Deliberate differences from upstream** (each documented in TASK_DETAILS §1):
     relation/attribute lists are sorted (upstream: Python set order, unreproducible); the
@@ -85,7 +85,10 @@ class KnowledgeGraphEnv(AgentBenchEnv):
     comes back. Programs AgentBench would turn into broken SPARQL (``union`` results, two
     superlatives, count below the top, a tree above 256 nodes) cannot be executed here: tools say
     "cannot be executed" and a final answer predicts nothing (upstream: a task error). Only the
-    listed tools are callable (upstream ``getattr`` also reaches helper functions).
+    listed tools are callable (upstream ``getattr`` also reaches helper functions); an unknown
+    name gets upstream's syntax-error text. Predictions come sorted by MID (upstream: endpoint
+    order) and are capped at ``max_results``. The SPARQL backend POSTs its queries (upstream:
+    GET) and has a timeout; a lost endpoint is ``task_error`` (upstream: the worker exits).
 
     **Backends.** ``local`` (default): an in-process store (sorted numpy indexes) of the
     project's own fictional world — 1.6k entities, 16k triples, 3.5k numeric facts — or of any
@@ -96,7 +99,8 @@ class KnowledgeGraphEnv(AgentBenchEnv):
 
     **Data.** Built-in: questions generated from gold tool programs over the project's world
     (multi-hop, intersection, counting, superlatives); the gold answer is the program's executed
-    result. Upstream questions need Freebase: use ``backend="sparql"`` with a Freebase endpoint,
+    result (regenerate with ``python -m agentbench_gym.envs.knowledge_graph.build_data``).
+    Upstream questions need Freebase: use ``backend="sparql"`` with a Freebase endpoint,
     or ``graph=`` with a slice holding the facts.
 
     **Registered ids.** ``AgentBench/KG-v0``.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -204,9 +205,13 @@ def main(argv: list[str] | None = None) -> None:
     server = start_server(args.engine, store, args.workdir, types=() if args.graph else builtin_types(),
                           port=args.port)
     print(f"SPARQL endpoint: {server.url}  (export AGENTBENCH_KG_SPARQL_URL={server.url})", flush=True)
+    # SIGTERM as well as Ctrl-C must take the server process down with us.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.process.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
         server.stop()
 
 

@@ -230,7 +230,9 @@ class LateralThinkingEnv(AgentBenchEnv):
 
     @classmethod
     def backend_status(cls) -> dict[str, str | None]:
-        """offline always works; llm needs an API (``OPENAI_BASE_URL`` or ``OPENAI_API_KEY``)."""
+        """offline always works (its embeddings need ``ltp-embed``); llm needs an API to talk to."""
         llm = None if (os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY")) else (
             "set OPENAI_BASE_URL (and OPENAI_API_KEY) or pass judge_base_url=... to gym.make")
-        return {"offline": None, "llm": llm}
+        from agentbench_gym.envs.lateral_thinking.backends.offline import embeddings_available
+
+        return {"offline": None, "offline (embeddings=True)": embeddings_available(), "llm": llm}

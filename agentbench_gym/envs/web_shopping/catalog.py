@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Sequence
 
@@ -52,8 +51,3 @@ class Catalog:
         """The top ``k`` products for ``query``; same query, same list."""
         return [self.products[i] for i in self.index.search(query, k)]
 
-
-@functools.lru_cache(maxsize=4)
-def shared_catalog(key: str, loader) -> Catalog:
-    """One catalog per key per process (loading and indexing are the expensive part)."""
-    return Catalog(loader())

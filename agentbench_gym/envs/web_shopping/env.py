@@ -22,6 +22,7 @@ from agentbench_gym.envs.web_shopping.upstream import load_upstream
 
 _PACKAGE = "agentbench_gym.envs.web_shopping"
 _CATALOGS: dict[str, Catalog] = {}
+_UPSTREAM_GOALS: dict[str, list[WebShopSample]] = {}
 _CATALOG_LOCK = threading.Lock()
 
 
@@ -68,9 +69,13 @@ class WebShopEnv(AgentBenchEnv):
     (#attributes + #options + 1) * r_type``, with thefuzz token-set matching (> 85), WebShop's
     colour normalisation and its type factor (query/category match, noun overlap of the names).
     ``metrics``: ``reward``, ``success`` (reward == 1), the parts ``r_att``, ``r_option``,
-    ``r_price``, ``r_type``, ``title_score``, ``query_match``, ``category_match``, and
-    ``purchased_asin``-independent counters ``noops``, ``searches``. Task metric ``main`` =
-    mean reward (AgentBench's "reward"), plus ``success_rate``.
+    ``r_price``, ``r_type``, ``title_score``, ``query_match``, ``category_match`` (and the
+    weights ``w_att``, ``w_option``, ``w_price``), ``purchased_asin``, and the counters
+    ``noops`` (actions not allowed on their page) and ``searches``. Task metrics: ``main`` =
+    mean reward (AgentBench's "reward"), ``success_rate`` (share of episodes with reward 1).
+    ``dense=True`` adds shaped rewards from the goal (0.25 when its product is listed, 0.5 on
+    its page, up to 0.75 with its options chosen; moving away gives the difference back); the
+    rewards of an episode still sum to the score.
 
     Noun tagging (the type factor): ``tagger="auto"`` uses spaCy when it and an English pipeline
     are installed (``$AGENTBENCH_SPACY_MODEL``, else en_core_web_lg/md/sm; AgentBench uses lg),
@@ -91,13 +96,18 @@ class WebShopEnv(AgentBenchEnv):
     the reward as ``(name, value)`` pairs, so e.g. the gold colour "r.brown2070" misses).
 
     ## Backends
-    ``memory``: in-process catalog with a bm25s index (Lucene BM25, k1=0.9, b=0.4).
+    ``memory``: in-process catalog with a bm25s index (Lucene's BM25, pyserini's k1=0.9, b=0.4)
+    over title, description, first bullet and options, as WebShop's index; top 50 hits, ties
+    broken by catalog order, so the same query always gives the same results. Tokens are
+    lower-cased words minus Lucene's English stop words with a minimal plural stemmer (Lucene's
+    analyzer uses Porter), so rankings can differ from WebShop's Lucene in places.
 
     HTML mode (extra ``ws-html``): ``serve_html=True`` starts a FastAPI server on 127.0.0.1 (a
     free port) and serves each episode's session at ``info["url"]``: a browser (or a person)
     can search, open items, choose options and buy there; the page and the text env share one
-    state machine, so rewards are identical. ``python -m agentbench_gym.envs.web_shopping.server``
-    serves a whole split (``/start?goal=<id>`` opens one session per episode).
+    state machine, so rewards are identical. ``agentbench-gym serve ws [--port 3000] [--split dev]
+    [--data-dir DIR]`` serves a whole split (``/start?goal=<id>`` opens one session per episode;
+    ``/s/<sid>/state`` gives the page text, actions and reward as JSON).
 
     ## Data
     Built-in: 2,000 generated products in five categories, 80 dev + 200 test goals, each solvable
@@ -105,7 +115,8 @@ class WebShopEnv(AgentBenchEnv):
     ``products*.jsonl[.gz]`` documents), ``items_ins_v2*.json`` (attributes; synthetic goals) and,
     when present, ``items_human_ins*.json`` (human goals, as AgentBench). Goals are in WebShop's
     order (seed-233 shuffle). Price bounds and range prices, unseeded upstream, are drawn from a
-    hash of the ASIN here, so they are reproducible.
+    hash of the ASIN here, so they are reproducible. Scores on the built-in catalog are not
+    comparable with AgentBench's (1.18M products, human goals); run with ``data_dir`` for that.
 
     ## Registered ids
     ``AgentBench/WS-v0``.
@@ -165,13 +176,10 @@ class WebShopEnv(AgentBenchEnv):
             return read_goals(builtin_file(_PACKAGE, f"{split}.jsonl"))
         key = str(Path(data_dir).resolve())
         with _CATALOG_LOCK:
-            if key not in _CATALOGS:
+            if key not in _CATALOGS:  # loaded and indexed once per process and folder
                 products, goals = load_upstream(Path(data_dir))
-                _CATALOGS[key] = Catalog(products)
-                _CATALOGS[key].goals = goals  # type: ignore[attr-defined]
-            catalog = _CATALOGS[key]
-        self.catalog = catalog
-        goals = catalog.goals  # type: ignore[attr-defined]
+                _CATALOGS[key], _UPSTREAM_GOALS[key] = Catalog(products), goals
+            self.catalog, goals = _CATALOGS[key], _UPSTREAM_GOALS[key]
         ranges = {"test": (0, 200), "dev": (200, 280), "all": (0, len(goals))}
         if split not in ranges:
             raise ValueError(f"WS: split {split!r} with data_dir must be one of {tuple(ranges)}")
@@ -200,7 +208,23 @@ class WebShopEnv(AgentBenchEnv):
         if result.done:
             return TurnResult(self.session.text(), Outcome.COMPLETED, score=float(result.reward),
                               metrics=self._metrics(result.reward, result.parts))
-        return TurnResult(self._observation(), metrics=self._metrics(0.0))
+        return TurnResult(self._observation(), metrics=self._metrics(0.0), progress=self._shaped_progress())
+
+    def _shaped_progress(self) -> float:
+        """Shaping for ``dense=True`` (from the goal): 0.25 when the goal's product is listed,
+        0.5 on its page (+ up to 0.25 for the goal options chosen there); the final reward
+        pays the rest, so the episode's rewards still sum to the score."""
+        session = self.session
+        if session is None:
+            return 0.0
+        goal = session.goal
+        if session.asin == goal.asin.upper() and session.page in ("item", "sub"):
+            chosen = set(session.options.values())
+            share = sum(o in chosen for o in goal.solution) / len(goal.solution) if goal.solution else 1.0
+            return 0.5 + 0.25 * share
+        if session.page == "results" and goal.asin.lower() in session.clickables():
+            return 0.25
+        return 0.0
 
     def _on_limit(self, last: TurnResult, outcome: Outcome) -> TurnResult:
         return TurnResult(last.observation, outcome, score=0.0, metrics=self._metrics(0.0))

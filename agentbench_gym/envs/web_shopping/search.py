@@ -26,6 +26,7 @@ STOPWORDS = frozenset(
     "there these they this to was will with".split()
 )
 _WORD = re.compile(r"\w+")
+MAX_QUERY_TOKENS = 1024
 
 
 def _stem(token: str) -> str:
@@ -113,15 +114,24 @@ class SearchIndex:
         self.retriever.nonoccurrence_array = None
 
     def query_ids(self, query: str) -> list[int]:
-        """Token ids of the query's tokens that the index knows (repeats kept, as Lucene)."""
-        return [self.vocab[t] for t in tokenize(query) if t in self.vocab]
+        """Token ids of the query's tokens that the index knows (repeats kept, as Lucene).
+
+        Only the first `MAX_QUERY_TOKENS` tokens count (Lucene refuses queries with more
+        than 1024 clauses; we cut instead, so a huge reply cannot stall the env).
+        """
+        return [self.vocab[t] for t in tokenize(query)[:MAX_QUERY_TOKENS] if t in self.vocab]
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every document for ``query``."""
+        """BM25 score of every document for ``query`` (a repeated term counts once per repeat)."""
         ids = self.query_ids(query)
         if not ids or not self.num_docs:
             return np.zeros(self.num_docs, dtype=np.float32)
-        return self.retriever.get_scores_from_ids(ids)
+        unique, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
+        total = np.zeros(self.num_docs, dtype=np.float32)
+        for count in np.unique(counts):  # one bm25s pass per multiplicity, not per repeat
+            part = self.retriever.get_scores_from_ids(unique[counts == count].tolist())
+            total += part if count == 1 else np.float32(count) * part
+        return total
 
     def search(self, query: str, k: int = 50) -> list[int]:
         """Indices of the top ``k`` documents with a positive score, best first.

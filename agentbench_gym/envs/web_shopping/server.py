@@ -8,8 +8,8 @@ its page), ``GET /s/<sid>`` (the page), ``POST /s/<sid>/search`` (form ``keyword
 ``search[...]``/``click[...]``), ``GET /s/<sid>/state`` (JSON: page, text, available actions,
 done, reward and its parts). Rules and rewards are those of the text env (`ShopSession`).
 
-Run: ``python -m agentbench_gym.envs.web_shopping.server [--port 3000] [--split dev]
-[--data-dir DIR]`` (extra ``ws-html``).
+Run: ``agentbench-gym serve ws [--port 3000] [--split dev] [--data-dir DIR]`` (or
+``python -m agentbench_gym.envs.web_shopping.server ...``); extra ``ws-html``.
 """
 
 
@@ -194,7 +194,8 @@ class WebShopServer:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m agentbench_gym.envs.web_shopping.server``: serve a split until interrupted."""
-    parser = argparse.ArgumentParser(description="Serve the WS shopping site over HTTP (HTML mode).")
+    parser = argparse.ArgumentParser(prog="agentbench-gym serve ws",
+                                     description="Serve the WS shopping site over HTTP (HTML mode).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3000)
     parser.add_argument("--split", default="dev")

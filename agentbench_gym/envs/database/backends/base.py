@@ -33,6 +33,10 @@ class SqlSession(Protocol):
         """Run one agent statement; return the observation (rows or the database's error text)."""
         ...
 
+    def driver_connection(self) -> Any:
+        """The DBAPI connection the agent's statements run on (for tools and benchmarks)."""
+        ...
+
     def table_hash(self) -> str:
         """The graded table's hash in upstream's string form (or the error text)."""
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import queue
@@ -9,8 +10,11 @@ import re
 import secrets
 import threading
 import weakref
+from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
+from agentbench_gym.envs.database.backends.mysql_admin import cleanup, sweep
 from agentbench_gym.envs.database.backends.mysql_session import (
     SELECT_LIMIT,
     MySQLSession,
@@ -55,55 +59,6 @@ def resolve_url(url: str | None) -> Any:
     return make_url(raw).set(drivername="mysql+pymysql")
 
 
-def sweep(conn: Any, prefix: str) -> list[str]:
-    """Drop databases and users named ``<prefix>_<token>...`` whose owner process is gone.
-
-    A live backend holds the named lock ``<prefix>_<token>`` on its admin connection; the
-    server frees it when that connection dies, so a free lock marks a stale episode.
-    """
-    dropped = []
-    with conn.cursor() as cur:
-        cur.execute("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE %s",
-                    (prefix + r"\_%",))
-        names = [r[0] for r in cur.fetchall()]
-        try:
-            cur.execute("SELECT User, Host FROM mysql.user WHERE User LIKE %s", (prefix + r"\_%",))
-            users = list(cur.fetchall())
-        except Exception:  # no right to read mysql.user: leave users alone
-            users = []
-        for name, host in [(n, None) for n in names] + users:
-            # Only names this module makes (<prefix>_<12 hex>[_<n>]): never a user's own "abg_data".
-            match = re.fullmatch(rf"{prefix}_([0-9a-f]{{12}})" + ("" if host else r"_\d+"), name)
-            if match is None:
-                continue
-            token = match.group(1)
-            cur.execute("SELECT IS_USED_LOCK(%s)", (f"{prefix}_{token}",))
-            if cur.fetchone()[0] is not None:
-                continue
-            if host is None:
-                cur.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
-            else:
-                cur.execute("DROP USER IF EXISTS %s@%s", (name, host))
-            dropped.append(name)
-    conn.commit()
-    return dropped
-
-
-def _cleanup(admin: Any, prefix: str, token: str, user: str) -> None:
-    """Drop every database and the user of one backend (also run at interpreter exit)."""
-    try:
-        with admin.cursor() as cur:
-            cur.execute("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE %s",
-                        (f"{prefix}\\_{token}\\_%",))
-            for (name,) in cur.fetchall():
-                cur.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
-            cur.execute("DROP USER IF EXISTS %s@'%%'", (user,))
-            cur.execute("SELECT RELEASE_LOCK(%s)", (f"{prefix}_{token}",))
-        admin.commit()
-    except Exception as exc:  # server gone: the sweeper of the next run drops what is left
-        logger.warning("DB mysql backend: cleanup of %s_%s failed (%s)", prefix, token, exc)
-
-
 class MySQLBackend:
     """Episodes in databases ``<prefix>_<token>_<n>`` on a MySQL/MariaDB server.
 
@@ -111,6 +66,8 @@ class MySQLBackend:
     of dead processes, and creates the agent user ``<prefix>_<token>`` with a random password,
     granted only databases matching ``<prefix>_<token>_%``. Each agent connection has a
     server-side statement timeout, ``sql_select_limit`` and MySQL's ``group_concat_max_len``.
+    A worker thread with its own admin connection builds episode databases (first) and drops
+    them (when idle).
     """
 
     name = "mysql"
@@ -140,7 +97,7 @@ class MySQLBackend:
         self.user = f"{prefix}_{self.token}"
         password = secrets.token_hex(16)
         # From here on, the finalizer undoes everything (also if this constructor fails).
-        self._finalizer = weakref.finalize(self, _cleanup, self._admin, prefix, self.token, self.user)
+        self._finalizer = weakref.finalize(self, cleanup, self._admin, prefix, self.token, self.user)
         try:
             with self._admin.cursor() as cur:
                 cur.execute("SELECT GET_LOCK(%s, 0), VERSION()", (self.user,))
@@ -165,9 +122,11 @@ class MySQLBackend:
         self._agent_engine = create_engine(agent_url, poolclass=NullPool, connect_args=agent_args)
         self._count = 0
         self._errors = pymysql_module().err
-        # Bounded: when drops fall behind, reset waits instead of piling up databases.
-        self._drops: queue.Queue[str | None] = queue.Queue(maxsize=4)
-        self._dropper: threading.Thread | None = None
+        # One worker thread, with its own admin connection, builds and drops databases.
+        self._jobs: queue.PriorityQueue[tuple[int, int, Any, Future]] = queue.PriorityQueue()
+        self._job_ids = itertools.count()
+        self._drop_slots = threading.BoundedSemaphore(4)
+        self._worker: threading.Thread | None = None
 
     def agent_connection(self, database: str) -> Any:
         """A new SQLAlchemy connection as the agent user, inside ``database``."""
@@ -176,14 +135,23 @@ class MySQLBackend:
         return sa_conn
 
     def open(self, sample: DBSample) -> MySQLSession:
-        """Create the episode's database and tables (as admin) and return its session."""
+        """Start building the episode's database and return its session at once.
+
+        The database, tables and rows are made on the worker thread (10-60 ms on a disk-backed
+        server), overlapping with the agent's first reply; the session waits for them before
+        its first statement.
+        """
         if not self._finalizer.alive:
             raise RuntimeError("DB mysql backend is closed")
         self._count += 1
         database = f"{self.prefix}_{self.token}_{self._count}"
+        ready = self._submit(0, lambda conn: self._build(conn, database, sample))
+        return MySQLSession(self, database, sample, ready)
+
+    def _build(self, conn: Any, database: str, sample: DBSample) -> tuple[str, ...]:
         errors: list[str] = []
         try:
-            with self._admin.cursor() as cur:
+            with conn.cursor() as cur:
                 cur.execute(f"CREATE DATABASE {quote(database)} CHARACTER SET utf8mb4")
                 for table in sample.tables:
                     try:
@@ -192,16 +160,15 @@ class MySQLBackend:
                         if exc.args and isinstance(exc.args[0], int) and exc.args[0] >= 2000:
                             raise  # a client/connection error, not a bad table
                         # Upstream swallows a failed set-up (e.g. an empty column name) and
-                        # runs the episode without the table; so do we, and say so in info.
+                        # runs the episode without the table; so do we, and say so in metrics.
                         errors.append(error_text(exc))
                         logger.warning("DB sample %s: table %r not created: %s", sample.id, table.name, exc)
-            self._admin.commit()
+            conn.commit()
         except BaseException:
-            self.drop(database)
+            with conn.cursor() as cur:
+                cur.execute(f"DROP DATABASE IF EXISTS {quote(database)}")
             raise
-        session = MySQLSession(self, database, sample)
-        session.setup_errors = tuple(errors)
-        return session
+        return tuple(errors)
 
     @staticmethod
     def _create(cur: Any, database: str, table: Any) -> None:
@@ -213,26 +180,46 @@ class MySQLBackend:
             cur.executemany(f"INSERT INTO {name} VALUES ({marks})", table.rows)
 
     def drop(self, database: str) -> None:
-        """Drop one episode database, in the background (DROP costs 10-60 ms of file unlinks).
+        """Drop one episode database on the worker thread, after any pending build.
 
-        The dropper thread has its own connection; ``close()`` waits for it, and the
-        cleanup that follows drops by name pattern whatever it may have missed.
+        At most four drops wait at a time (then this call blocks), so a slow server cannot
+        pile up databases; ``close()`` waits for all, and the cleanup that follows drops by
+        name pattern whatever may be left.
         """
-        if self._dropper is None:
-            self._dropper = threading.Thread(target=self._drop_loop, name=f"{self.user}-dropper", daemon=True)
-            self._dropper.start()
-        self._drops.put(database)
+        self._drop_slots.acquire()
 
-    def _drop_loop(self) -> None:
+        def job(conn: Any) -> None:
+            try:
+                with conn.cursor() as cur:
+                    cur.execute(f"DROP DATABASE IF EXISTS {quote(database)}")
+            finally:
+                self._drop_slots.release()
+
+        self._submit(1, job)
+
+    def _submit(self, priority: int, job: Callable[[Any], Any] | None) -> Future:
+        """Queue a job for the worker thread (builds before drops; FIFO within a priority)."""
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._work, name=f"{self.user}-worker", daemon=True)
+            self._worker.start()
+        future: Future = Future()
+        self._jobs.put((priority, next(self._job_ids), job, future))
+        return future
+
+    def _work(self) -> None:
         sa_conn = None
-        while (database := self._drops.get()) is not None:
+        while True:
+            _, _, job, future = self._jobs.get()
+            if job is None:
+                break
+            if not future.set_running_or_notify_cancel():
+                continue
             try:
                 if sa_conn is None:
                     sa_conn = self._admin_engine.connect()
-                with sa_conn.connection.driver_connection.cursor() as cur:
-                    cur.execute(f"DROP DATABASE IF EXISTS {quote(database)}")
-            except Exception as exc:  # left for close()'s pattern cleanup or the sweeper
-                logger.warning("DB mysql backend: dropping %s failed (%s)", database, exc)
+                future.set_result(job(sa_conn.connection.driver_connection))
+            except BaseException as exc:  # the session (or close()'s cleanup) deals with it
+                future.set_exception(exc)
                 if sa_conn is not None:
                     sa_conn.invalidate()
                 sa_conn = None
@@ -249,11 +236,11 @@ class MySQLBackend:
 
     def close(self) -> None:
         """Drop this backend's databases and user, release the lock, close connections."""
-        if self._dropper is not None:
-            self._drops.put(None)
-            self._dropper.join(timeout=60)
-            self._dropper = None
-        self._finalizer()  # runs _cleanup once (also registered for interpreter exit)
+        if self._worker is not None:
+            self._submit(2, None)  # after every pending build and drop
+            self._worker.join(timeout=60)
+            self._worker = None
+        self._finalizer()  # runs cleanup once (also registered for interpreter exit)
         self._admin_sa.close()
         self._agent_engine.dispose()
         self._admin_engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from agentbench_gym.envs.database.backends.base import FETCH_ROWS, render_rows, truncate
@@ -57,16 +58,26 @@ def _abandon(cursor: Any) -> None:
 class MySQLSession:
     """One episode: its database, the agent's connection, and the graded table's hash."""
 
-    def __init__(self, backend: MySQLBackend, database: str, sample: DBSample):
+    def __init__(self, backend: MySQLBackend, database: str, sample: DBSample, ready: Future):
         self._backend = backend
         self.database = database
         self._sample = sample
-        self.setup_errors: tuple[str, ...] = ()
+        self._ready = ready  # the database being built: its result is the set-up errors
         self._sa: Any = None  # the agent's SQLAlchemy connection, opened on first use
         self._conn: Any = None  # ... and its pymysql connection
 
+    def driver_connection(self) -> Any:
+        """The agent's pymysql connection (opened on first use; for tools and benchmarks)."""
+        return self._agent()
+
+    @property
+    def setup_errors(self) -> tuple[str, ...]:
+        """Errors met while building the tables (waits for the build)."""
+        return self._ready.result()
+
     def _agent(self) -> Any:
         if self._conn is None:
+            self._ready.result()  # the tables exist (or the build's error is raised) from here on
             self._sa = self._backend.agent_connection(self.database)
             self._conn = self._sa.connection.driver_connection
         return self._conn

@@ -30,6 +30,16 @@ def column_type(sql_type: str) -> str:
     return "TEXT COLLATE NOCASE" if sql_type.upper() == "TEXT" else sql_type
 
 
+def _concat(*args: Any) -> str | None:
+    # MySQL's CONCAT: NULL if any argument is NULL.
+    return None if any(a is None for a in args) else "".join(str(a) for a in args)
+
+
+# MySQL functions SQLite lacks, so that common agent SQL behaves as on MySQL (IF, LEFT and
+# RIGHT cannot be added: they are keywords of SQLite's grammar).
+MYSQL_FUNCTIONS = (("CONCAT", -1, _concat),)
+
+
 def _authorize(action: int, arg1: str | None, *_: Any) -> int:
     # No files outside the episode: ATTACH/DETACH write or read other databases.
     if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
@@ -52,6 +62,8 @@ class SqliteSession:
         self._build(sample.tables)
         raw = self._raw
         raw.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        for name, arity, fn in MYSQL_FUNCTIONS:
+            raw.create_function(name, arity, fn, deterministic=True)
         raw.set_authorizer(_authorize)
         raw.set_progress_handler(self._past_deadline, 2000)
 
@@ -106,6 +118,10 @@ class SqliteSession:
             text += SQLITE_DIALECT_HINT
         return text
 
+    def driver_connection(self) -> sqlite3.Connection:
+        """The DBAPI connection the agent's statements run on (for tools and benchmarks)."""
+        return self._raw
+
     def table_hash(self) -> str:
         """Hash the graded table in Python (same digest as upstream's MySQL query)."""
         target = self._sample.target
@@ -137,7 +153,10 @@ class SqliteBackend:
         from sqlalchemy.pool import NullPool
 
         # NullPool: each connect() is a brand-new ":memory:" database, dropped on close().
-        self._engine = create_engine("sqlite://", poolclass=NullPool)
+        # check_same_thread off: runners may reset an env in one thread and step it in another
+        # (never both at once: an env is used by one thread at a time).
+        self._engine = create_engine("sqlite://", poolclass=NullPool,
+                                     connect_args={"check_same_thread": False})
         self.statement_timeout = statement_timeout
 
     def open(self, sample: DBSample) -> SqliteSession:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from agentbench_gym.core import Message
 from agentbench_gym.envs.lateral_thinking.backends.base import HostReply
-from agentbench_gym.envs.lateral_thinking.data import Puzzle
+from agentbench_gym.envs.lateral_thinking.data import Puzzle, strip_numbering
 from agentbench_gym.envs.lateral_thinking.prompts import PROMPTS, Prompter
 from agentbench_gym.errors import AgentBenchError
 
@@ -99,6 +99,7 @@ class LLMJudge:
         self._priming: list[Message] = []
         self._known: list[str] = []
         self._reasoning: list[str] = []
+        self._key_lines: list[str] = []
 
     def start(self, puzzle: Puzzle) -> None:
         """Prime a fresh host conversation for ``puzzle`` (no API call yet)."""
@@ -108,6 +109,8 @@ class LLMJudge:
         answer_key = "\n".join(puzzle.answer_key_lines)
         self._priming = self._prompter.host_instruction(puzzle.story, puzzle.truth, story_key, answer_key)
         self._known, self._reasoning = [], []
+        # The raw key lines, aligned with puzzle.key_points, cleaned the way AgentBench does.
+        self._key_lines = [line for line in puzzle.answer_key_lines if strip_numbering(line)]
 
     def ask(self, question: str, remaining: Sequence[int]) -> HostReply:
         """Run AgentBench's host round for one question."""
@@ -127,7 +130,7 @@ class LLMJudge:
         merged = self._one(p.simplify(self._reasoning)) if len(self._reasoning) >= 2 else summary
         length = len(question.replace("?", ""))
         for index in remaining:
-            key = _clean_key(self._puzzle.key_points[index].text)
+            key = _clean_key(self._key_lines[index])
             if not key or length < len(key):
                 continue  # AgentBench only checks key points no longer than the question
             if p.says_yes(self._one(p.compare(key, merged))):

@@ -46,7 +46,7 @@ class Thresholds:
 
 
 LEXICAL = Thresholds()
-EMBEDDING = Thresholds(answer=0.42, key=0.55, key_cover=0.5)
+EMBEDDING = Thresholds(answer=0.45, key=0.55, key_cover=0.5)
 
 
 @dataclass(frozen=True)
