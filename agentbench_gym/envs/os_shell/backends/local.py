@@ -83,6 +83,7 @@ def runtime_files(base: Path) -> tuple[Path, Path]:
          f"lowerdir={esc(base)},upperdir={esc(mnt / 'upper')},workdir={esc(mnt / 'work')},userxattr"),
         ("proc", esc(root / "proc"), "proc", "nosuid,nodev,noexec"),
         ("procmask", esc(root / "proc/tty/driver"), "tmpfs", "ro,size=4k,mode=0555"),
+        ("sysfs", esc(root / "sys"), "sysfs", "ro,nosuid,nodev,noexec"),  # read-only, as in docker
         (esc(dev), esc(root / "dev"), "none", "bind"),
         ("devpts", esc(root / "dev/pts"), "devpts", "newinstance,ptmxmode=0666,mode=0620"),
         ("shm", esc(root / "dev/shm"), "tmpfs", "size=64m,nosuid,nodev"),

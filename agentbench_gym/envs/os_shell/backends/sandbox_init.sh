@@ -32,7 +32,8 @@ mkdir "$mnt/upper" "$mnt/work" "$r"
 # One mount(8) for the rest (written by local.py): the overlay over the base (userxattr: a
 # user namespace cannot use trusted.* xattrs, SANDBOX.md §4), proc, an empty stand-in for
 # /proc/tty/driver (the one /proc directory the mapped root cannot read, which would make
-# `find /` noisier than in AgentBench's containers), the static /dev template, devpts, shm.
+# `find /` noisier than in AgentBench's containers), sysfs read-only (as docker mounts it),
+# the static /dev template, devpts, shm.
 mount -a --fstab "$fstab" 2>/dev/null || true
 [ -e "$r/proc/self" ] && [ -c "$r/dev/null" ] || { mount -a -v --fstab "$fstab"; exit 1; }
 ip link set lo up 2>/dev/null || true
