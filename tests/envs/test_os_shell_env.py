@@ -48,6 +48,16 @@ def test_shell_state_persists_and_outputs_are_formatted(env):
     assert obs == "The output of the OS:\n\n2\n"  # every block runs, in order, in one shell
 
 
+def test_shell_speaks_like_an_interactive_login_shell(env):
+    start(env)
+    obs, *_ = env.step(bash("no-such-command; shopt -q login_shell && echo login; echo $-"))
+    lines = obs.split("\n\n", 1)[1].splitlines()
+    assert lines[0] == "bash: no-such-command: command not found"  # no "line N:" as upstream
+    assert lines[1] == "login" and "i" in lines[2]
+    obs, *_ = env.step(bash("sleep 30 & history | wc -l"))
+    assert obs.split("\n\n", 1)[1].splitlines()[0].startswith("[1] ")  # job notice, as on a tty
+
+
 def test_control_sequences_and_bad_bytes_are_cleaned(env):
     start(env)
     obs, *_ = env.step(bash(r"printf '\033[31mred\033[0m \xff\x07 end\n'"))
@@ -61,6 +71,7 @@ def test_timeout_stops_the_command_not_the_shell_nor_background_jobs(env):
     env.step(bash("sleep 300 & export KEEP=1"))
     obs, *_, info = env.step(bash("echo start; sleep 30; echo end"))
     assert "start" in obs and "[The command was stopped: no output for 0.5 seconds.]" in obs
+    assert "tcsetattr" not in obs  # the no-tty complaint of an interactive shell is cleaned
     assert info["outcome"] is Outcome.RUNNING
     obs, *_ = env.step(bash("echo $KEEP; pgrep -x sleep | wc -l"))
     assert obs == "The output of the OS:\n\n1\n1\n"  # the earlier background job survived

@@ -91,7 +91,7 @@ def stop_spinners(rng: np.random.Generator) -> Record:
     n = int(rng.integers(1, 4))
     start = "cp /bin/sleep /usr/local/bin/spinner; " + " ".join(["spinner 100000 &"] * n)
     return _operation("Some processes named spinner are running. Stop all of them.", "true",
-                      "sleep 0.3; ! pgrep -x spinner >/dev/null", ["pkill -x spinner; sleep 0.3"],
+                      "sleep 0.3; ! pgrep -x spinner >/dev/null", ["sleep 0.5; pkill -x spinner; sleep 0.3"],
                       ["process"], start=start)
 
 

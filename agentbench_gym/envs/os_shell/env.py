@@ -23,6 +23,9 @@ MAX_OBSERVATION = 1 << 16
 
 # Upstream strips terminal control sequences from what the shell printed (task.py execute).
 _ESCAPES = re.compile(rb"\x1b\[[0-9;]*[a-zA-Z]|\x1b\][0-9]*;[^\x07]*\x07|\x1b\[\?2004[hl]|\x07")
+# An interactive shell on pipes (no tty) complains when a stopped job's terminal cannot be
+# restored; on AgentBench's tty this line never appears.
+_NO_TTY = re.compile(rb"^bash: \[\d+: \d+ \(\d+\)\] tcsetattr: Inappropriate ioctl for device\n", re.M)
 
 
 class OSShellEnv(AgentBenchEnv):
@@ -83,9 +86,10 @@ class OSShellEnv(AgentBenchEnv):
     parses; by default the longest unit is tried first), ``render_mode`` (``"ansi"``).
 
     ## Differences from AgentBench
-    - The shell runs on pipes, not a tty: output has ``\n`` line ends (a tty gives
-      ``\r\n``), no echoed command, no prompt; commands get stdin from /dev/null (upstream
-      asks agents for no input operations; a reading command would hang there).
+    - The shell is an interactive login shell as upstream, but on pipes, not a tty: output
+      has ``\\n`` line ends (a tty gives ``\\r\\n``), no echoed command, no prompt, no job
+      control; commands get stdin from /dev/null (upstream asks agents for no input
+      operations; a reading command would hang there) and no history expansion.
     - A timed-out command is stopped and the agent told so (upstream leaves it running and
       types the next command into the busy shell).
     - The sandbox is set up at the agent's first action rather than at reset; the agent
@@ -267,7 +271,7 @@ class OSShellEnv(AgentBenchEnv):
     def _run(self, sandbox: Sandbox, script: str) -> str:
         result = sandbox.run(script, idle_timeout=self.limits.idle_timeout,
                              total_timeout=self.limits.command_timeout)
-        output = _ESCAPES.sub(b"", result.output).decode("utf-8", "replace")
+        output = _ESCAPES.sub(b"", _NO_TTY.sub(b"", result.output)).decode("utf-8", "replace")
         notice = ""
         if result.stopped and not result.stopped.startswith("the shell"):
             notice = prompts.TIMEOUT_NOTICE.format(reason=result.stopped)

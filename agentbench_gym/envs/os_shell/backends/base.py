@@ -26,6 +26,14 @@ SHELL_ENV = {
 }
 """The environment of the agent's shell and of every script (a clean root login)."""
 
+SHELL_ARGV = ["bash", "--login", "--noediting", "-i"]
+"""The agent's shell: an interactive login shell, as AgentBench's ``bash --login`` on a tty
+(so messages read ``bash: foo: command not found`` and background jobs print ``[1] PID``),
+without line editing, whose echo would garble the output on pipes."""
+
+SHELL_READY = "PS1=; PS2=; PS0=; unset PROMPT_COMMAND HISTFILE; set +o history; history -c"
+"""Run first in every new shell: no prompts in the output, no history of our framing."""
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from agentbench_gym.envs.os_shell.backends import rootfs
-from agentbench_gym.envs.os_shell.backends.base import SHELL_ENV, Limits
+from agentbench_gym.envs.os_shell.backends.base import SHELL_ARGV, SHELL_ENV, SHELL_READY, Limits
 from agentbench_gym.envs.os_shell.backends.channel import RunResult, ShellChannel
 from agentbench_gym.envs.os_shell.backends.pipes import now_ticks
 from agentbench_gym.envs.os_shell.backends.pool import WarmPool
@@ -141,16 +141,21 @@ class DockerSandbox:
         if self._transport is not None:
             self._transport.close()
         api = self.client.api
-        self._exec_id = api.exec_create(self.container.id, ["bash", "--login"], stdin=True, tty=False,
-                                        environment=SHELL_ENV, workdir="/")["Id"]
+        # The shell's own stderr (job notices, prompts) joins stdout: docker carries the two as
+        # separate streams, which would let a late stderr frame slip into the next command.
+        argv = ["bash", "-c", "exec 2>&1; exec " + " ".join(SHELL_ARGV)]
+        self._exec_id = api.exec_create(self.container.id, argv, stdin=True, tty=False,
+                                        environment={**SHELL_ENV, "PS1": "", "PS2": ""},
+                                        workdir="/")["Id"]
         raw = api.exec_start(self._exec_id, socket=True)
         self._transport = SocketTransport(getattr(raw, "_sock", raw))
         self._last_check = 0.0
         self._channel = ShellChannel(self._transport, self._stop_since, self._alive)
         # The shell's pid, and the container's own processes (init and its child), to spare.
-        probe = self._channel.run("echo $$ 1 $(cat /proc/1/task/1/children)", idle_timeout=10,
-                                  total_timeout=10)
-        pids = probe.output.decode("ascii", "replace").split()
+        probe = self._channel.run(f"{SHELL_READY}; echo __PIDS__ $$ 1 $(cat /proc/1/task/1/children)",
+                                  idle_timeout=10, total_timeout=10)
+        # Start-up notes (no job control without a tty) may come first.
+        pids = probe.output.decode("ascii", "replace").rpartition("__PIDS__")[2].split()
         if probe.exit_code != 0 or not pids or not all(p.isdigit() for p in pids):
             raise BackendUnavailable(f"the container's shell did not start: {probe.output[-200:]!r}")
         self.spare = " ".join(pids)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from agentbench_gym.envs.os_shell.backends import cgroups, rootfs
-from agentbench_gym.envs.os_shell.backends.base import Limits, shell_quote
+from agentbench_gym.envs.os_shell.backends.base import SHELL_ARGV, SHELL_READY, Limits, shell_quote
 from agentbench_gym.envs.os_shell.backends.channel import RunResult, ShellChannel
 from agentbench_gym.envs.os_shell.backends.pipes import (
     PipeTransport,
@@ -165,7 +165,7 @@ class LocalSandbox:
     def _spawn_shell(self) -> None:
         """Start the agent's login shell on the agent pipes (cwd /, as in AgentBench's image)."""
         # A simple command in the background, so that $! is the shell itself.
-        result = self._ctl.run("cd /; bash --login 0<&5 1>&6 2>&6 5<&- 6>&- & echo $!",
+        result = self._ctl.run(f"cd /; PS1= PS2= {' '.join(SHELL_ARGV)} 0<&5 1>&6 2>&6 5<&- 6>&- & echo $!",
                                idle_timeout=START_TIMEOUT, total_timeout=START_TIMEOUT)
         # Earlier lines may be PID 1's notes on a killed shell ("... Killed bash --login").
         lines = result.output.strip().splitlines()
@@ -174,7 +174,7 @@ class LocalSandbox:
             raise BackendUnavailable(f"could not start the sandbox shell: {result.output[-200:]!r}")
         self.agent_pid = self._host_pid(int(ns_pid))
         # Wait until the shell answers, so reset hands over a ready sandbox.
-        ready = self._agent.run("true", idle_timeout=START_TIMEOUT, total_timeout=START_TIMEOUT)
+        ready = self._agent.run(SHELL_READY, idle_timeout=START_TIMEOUT, total_timeout=START_TIMEOUT)
         if ready.exit_code != 0:
             raise BackendUnavailable("the sandbox shell did not answer")
 
