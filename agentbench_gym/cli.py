@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -28,6 +29,7 @@ commands:
   export   turn recorded trajectories into fine-tuning data (SFT, ShareGPT, Parquet)
   doctor   which backends work on this machine, and how to enable the others
   serve    serve a task's site over HTTP (WS: the shopping site as HTML, one session per episode)
+  setup    prepare this machine for a task once (e.g. `setup os` builds the OS sandbox's base)
 
 Run `agentbench-gym COMMAND --help` for a command's options.
 """
@@ -117,6 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("task", metavar="TASK", help=f"task code: {', '.join(SERVERS)}")
     p.add_argument("server_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("setup", help="prepare this machine for a task (e.g. `setup os`)",
+                       description="Run a task's one-time machine setup (tasks: "
+                                   f"{', '.join(t.lower() for t in SETUP_ENTRY_POINTS)}).")
+    p.add_argument("task", metavar="TASK", help="task code, e.g. os")
+    p.add_argument("options", nargs=argparse.REMAINDER, help="passed to the task's setup")
+    p.set_defaults(handler=cmd_setup)
     return parser
 
 
@@ -276,6 +285,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise SystemExit(f"no server for task {args.task!r}; available: {', '.join(SERVERS)}")
     module, _, name = entry.partition(":")
     return getattr(importlib.import_module(module), name)(args.server_args)
+
+
+SETUP_ENTRY_POINTS = {"OS": "agentbench_gym.envs.os_shell.setup:main"}
+"""Task code -> "module:function(argv) -> exit status" of its one-time machine setup."""
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """Run a task's machine setup."""
+    task = args.task.upper()
+    if task not in SETUP_ENTRY_POINTS:
+        raise SystemExit(f"nothing to set up for {args.task!r}; tasks with a setup step: "
+                         f"{', '.join(t.lower() for t in SETUP_ENTRY_POINTS)}")
+    module, _, name = SETUP_ENTRY_POINTS[task].partition(":")
+    return getattr(importlib.import_module(module), name)(args.options)
 
 
 if __name__ == "__main__":

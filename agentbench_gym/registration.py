@@ -14,6 +14,7 @@ ENV_ENTRY_POINTS: dict[str, tuple[str, str]] = {
     "KG": ("AgentBench/KG-v0", "agentbench_gym.envs.knowledge_graph.env:KnowledgeGraphEnv"),
     "WS": ("AgentBench/WS-v0", "agentbench_gym.envs.web_shopping.env:WebShopEnv"),
     "LTP": ("AgentBench/LTP-v0", "agentbench_gym.envs.lateral_thinking.env:LateralThinkingEnv"),
+    "OS": ("AgentBench/OS-v0", "agentbench_gym.envs.os_shell.env:OSShellEnv"),
 }
 
 TASKS: dict[str, str] = {code: env_id for code, (env_id, _) in ENV_ENTRY_POINTS.items()}
