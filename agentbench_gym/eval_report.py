@@ -41,8 +41,13 @@ class PairReport:
 
     @property
     def main(self) -> float:
-        """The task's headline metric in [0, 1]."""
+        """The task's headline metric in [0, 1] (0 when no sample was scored; see ``shown``)."""
         return float(self.metrics.get("main", 0.0))
+
+    @property
+    def shown(self) -> str:
+        """The metric in percent for tables, ``-`` when every sample ended in an error."""
+        return f"{100 * self.main:.1f}" if self.scored else "-"
 
 
 @dataclass
@@ -65,7 +70,7 @@ class Report:
                 "mean turns"]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for p in self.pairs:
-            cells = [p.agent, p.task, str(p.samples), f"{100 * p.main:.1f}",
+            cells = [p.agent, p.task, str(p.samples), p.shown,
                      *(f"{100 * p.outcomes.get(o.value, 0.0):.0f}%" for o in OUTCOME_COLUMNS), str(p.errors),
                      f"{p.mean_turns:.1f}"]
             lines.append("| " + " | ".join(cells) + " |")
@@ -76,17 +81,22 @@ class Report:
 
     def table(self) -> Any:
         """A rich table of the pairs with OA in the caption."""
+        from rich import box
         from rich.table import Table
 
-        table = Table(title="AgentBench results")
-        for column in ("agent", "task", "samples", "metric", *(o.paper_label for o in OUTCOME_COLUMNS), "errors",
-                       "turns"):
-            table.add_column(column, justify="left" if column in ("agent", "task") else "right")
+        table = Table(title="AgentBench results", caption_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        longest = max((len(p.agent) for p in self.pairs), default=5)
+        table.add_column("agent", min_width=min(longest, 30), overflow="fold")
+        table.add_column("task")
+        # Short headers so that the table fits 80 columns: n = samples, score = the task metric (%).
+        for column in ("n", "score", "Done", *(o.paper_label for o in OUTCOME_COLUMNS[1:]), "err", "turns"):
+            table.add_column(column, justify="right", no_wrap=True)
         for p in self.pairs:
-            table.add_row(p.agent, p.task, str(p.samples), f"{100 * p.main:.1f}",
-                          *(f"{100 * p.outcomes.get(o.value, 0.0):.0f}%" for o in OUTCOME_COLUMNS),
+            table.add_row(p.agent, p.task, str(p.samples), p.shown,
+                          *(f"{100 * p.outcomes.get(o.value, 0.0):.0f}" for o in OUTCOME_COLUMNS),
                           str(p.errors), f"{p.mean_turns:.1f}")
-        table.caption = "overall score (OA): " + ", ".join(
+        table.caption = "score: task metric in %; Done..CLE: outcome shares in %; err: error attempts\n"
+        table.caption += "overall score (OA): " + ", ".join(
             f"{agent} {'-' if oa is None else f'{oa:.2f}'}" for agent, oa in self.overall.items())
         return table
 
@@ -121,7 +131,8 @@ def evaluate_records(records: Iterable[Mapping[str, Any]], weights: Mapping[str,
     for (agent, task), episodes in sorted(groups.items()):
         good = scored(episodes)
         pairs.append(PairReport(
-            agent=agent, task=task, samples=len(episodes), scored=len(good), metrics=_task_metrics(task, good),
+            agent=agent, task=task, samples=len(episodes), scored=len(good),
+            metrics=_task_metrics(task, good) if good else {},
             outcomes=outcome_distribution(e["outcome"] for e in episodes), errors=errors[(agent, task)],
             unresolved=len(episodes) - len(good),
             mean_turns=sum(int(e.get("turns", 0)) for e in good) / len(good) if good else 0.0))
@@ -129,10 +140,13 @@ def evaluate_records(records: Iterable[Mapping[str, Any]], weights: Mapping[str,
     overall: dict[str, float | None] = {}
     notes: list[str] = []
     for agent in sorted({p.agent for p in pairs}):
-        scores = {p.task: 100 * p.main for p in pairs if p.agent == agent and p.task in table}
+        scores = {p.task: 100 * p.main for p in pairs if p.agent == agent and p.task in table and p.scored}
         skipped = sorted(p.task for p in pairs if p.agent == agent and p.task not in table)
         if skipped:
             notes.append(f"OA of {agent} leaves out {', '.join(skipped)} (no weight)")
+        unscored = sorted(p.task for p in pairs if p.agent == agent and p.task in table and not p.scored)
+        if unscored:
+            notes.append(f"OA of {agent} leaves out {', '.join(unscored)} (no scored sample: only errors)")
         overall[agent] = overall_score(scores, table) if scores else None
     notes.append("OA = mean over the agent's tasks of score_t / W_t (scores in %, W = "
                  + ("AgentBench's published average scores" if weights is None else "user weights") + ")")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -63,6 +64,15 @@ def test_overall_score_uses_each_tasks_own_metric_and_the_paper_weights():
     assert "user weights" in custom.notes[-1]
 
 
+def test_a_task_with_only_errors_shows_no_score_and_stays_out_of_oa():
+    report = evaluate_records([rec("a", "OS", "1", "task_error", 0.0), rec("a", "WS", "1", score=0.307)])
+    os_pair = next(p for p in report.pairs if p.task == "OS")
+    assert os_pair.scored == 0 and os_pair.shown == "-" and os_pair.metrics == {}
+    assert report.overall["a"] == pytest.approx(1.0)
+    assert any("leaves out OS (no scored sample" in n for n in report.notes)
+    assert "| a | OS | 1 | - |" in report.to_markdown()
+
+
 def test_unknown_task_is_reported_but_left_out_of_oa():
     report = evaluate_records([rec("a", "COUNT", "1"), rec("a", "WS", "1", score=0.307)])
     assert {p.task for p in report.pairs} == {"COUNT", "WS"}
@@ -94,8 +104,9 @@ def test_report_files_and_plots(tmp_path):
 
 
 def run_cli(*args, cwd=None, timeout=300):
+    # The OS sandbox needs the system's sbin tools on PATH, so the PATH is passed through.
     return subprocess.run([sys.executable, "-m", "agentbench_gym.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=cwd, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+                          timeout=timeout, cwd=cwd, env={"COLUMNS": "200", "PATH": os.environ.get("PATH", "")})
 
 
 @pytest.mark.parametrize("limit", [["--limit", "2"], pytest.param([], marks=pytest.mark.slow)])
