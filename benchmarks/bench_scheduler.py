@@ -41,8 +41,8 @@ the next episode's start on the freed capacity (AgentBench's assigner polls ever
 *utilisation* is busy worker time over usable capacity while jobs are queued (usable: min(Σ w(A),
 Σ w(T)) over the agents and tasks that still have work).
 
-- Targets: idle gap ≤ 5 ms median — met with a 10 ms policy (0.4-0.7 ms) and with an instant
-  policy up to 8 agents; at 64 × 8 with an instant policy the ~100 µs episodes end faster than
+- Targets: idle gap ≤ 5 ms median — met with a 10 ms policy (under 0.5 ms) and with an instant
+  policy up to 8 agents; at 64 × 8 with an instant policy (≈ 5 ms) the ~100 µs episodes end faster than
   one event loop restarts them (≈ 5-6 k episodes/s on this shared 2-core VM), so the gap is
   queueing at the loop. Utilisation ≥ 95 % while work remains — met whenever a reply takes
   ~10 ms or more (any LLM call does); with an instant policy an episode is shorter than the
