@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -80,6 +80,12 @@ class TaskSpec:
         if env_id is None:
             raise ValueError(f"unknown task {self.name!r}; registered: {', '.join(TASKS)}")
         return gym.make(env_id, **self.kwargs)
+
+    def with_split(self, split: str | None) -> TaskSpec:
+        """A copy whose env kwargs default ``split`` to ``split`` (the caller's spec is left as is)."""
+        if split is None or "split" in self.kwargs:
+            return self
+        return replace(self, kwargs={**self.kwargs, "split": split})
 
     def describe(self) -> dict[str, Any]:
         """JSON-ready form for the manifest."""

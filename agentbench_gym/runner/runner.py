@@ -85,10 +85,7 @@ async def arun(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequen
                max_retries: int = 2, progress: bool = False, run_id: str | None = None, backend: str = "thread",
         ray_address: str | None = None) -> RunResult:
     """``run`` as a coroutine (for callers that already have an event loop)."""
-    agent_specs, task_specs = _agents(agents), _tasks(tasks)
-    for spec in task_specs:
-        if split is not None:
-            spec.kwargs.setdefault("split", split)
+    agent_specs, task_specs = _agents(agents), [t.with_split(split) for t in _tasks(tasks)]
     _check_unique([a.name for a in agent_specs], "agent"), _check_unique([t.name for t in task_specs], "task")
     run_id = run_id or uuid.uuid4().hex[:12]
     store = RunStore(out) if out is not None else None

@@ -67,10 +67,7 @@ class SchedulerVectorEnv(VectorEnv):
             raise ValueError("num_envs must be at least 1")
         self.num_envs = num_envs
         self.agent = agent
-        self.task_specs = [t if isinstance(t, TaskSpec) else parse_task(t) for t in tasks]
-        for spec in self.task_specs:
-            if split is not None:
-                spec.kwargs.setdefault("split", split)
+        self.task_specs = [(t if isinstance(t, TaskSpec) else parse_task(t)).with_split(split) for t in tasks]
         self.limit, self.max_retries, self.run_id = limit, max_retries, run_id
         self.single_observation_space = UnicodeText()
         self.single_action_space = UnicodeText()

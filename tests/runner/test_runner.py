@@ -255,3 +255,10 @@ def test_threaded_runner_property_limits_and_exactly_once(wa, wt, size):
     assert all(meter.peak[f"agent:a{i}"] <= w for i, w in enumerate(wa))
     assert all(meter.peak[f"task:t{j}"] <= w for j, w in enumerate(wt))
     assert checks and all(checks)
+
+
+def test_split_reaches_every_env_without_touching_the_callers_spec():
+    spec = TaskSpec("DB", workers=1)
+    result = run(["scripted"], [spec], split="test", limit=2)
+    assert {r["split"] for r in result.records} == {"test"} and spec.kwargs == {}
+    assert all(r["outcome"] == "completed" for r in result.records)
