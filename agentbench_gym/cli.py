@@ -215,7 +215,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run agents on tasks with the max-flow runner and print the results table."""
     import datetime as dt
 
-    from agentbench_gym.eval_report import evaluate_records
+    from agentbench_gym.eval_report import evaluate_run
     from agentbench_gym.runner import parse_agent, parse_task, run
 
     try:
@@ -233,7 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise SystemExit(str(exc)) from exc
     console = Console()
-    console.print(evaluate_records(result.records).table())
+    console.print(evaluate_run(result.out).table())  # every attempt in the folder: errors counted
     console.print(f"records in {out} · `agentbench-gym eval {out}` for the full report")
     return 0
 

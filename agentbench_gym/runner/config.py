@@ -99,6 +99,10 @@ _WORKERS = re.compile(r"^(?P<body>.*?):(?P<workers>\d+)$")
 def parse_agent(text: str) -> AgentSpec:
     """Parse ``NAME=SPEC[:workers][?key=value&...]`` (``NAME=`` optional: the spec names it).
 
+    A trailing ``:N`` of digits is the worker count, so a model name that itself ends in
+    ``:digits`` needs an explicit count (``openai:model:7:1``). Option values are typed:
+    integers, floats, ``true``/``false``/``none``, else strings.
+
     >>> a = parse_agent("gpt=openai:gpt-4o:4?base_url=http://localhost:8000/v1&max_retries=0")
     >>> a.name, a.policy, a.workers, a.options
     ('gpt', 'openai:gpt-4o', 4, {'base_url': 'http://localhost:8000/v1', 'max_retries': 0})
