@@ -78,10 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    "solver, the random policy and the task baselines.")
     p.add_argument("--agent", action="append", default=None, metavar="NAME=SPEC[:W]",
                    help="agent: NAME=SPEC[:workers][?key=value&...] with SPEC scripted, random, openai:MODEL "
-                        f"(options base_url, api_key, ...), or a task baseline ({', '.join(TASK_BASELINES)}); "
+                        f"(options base_url, api_key, ...), hf:PATH, or a task baseline ({', '.join(TASK_BASELINES)}); "
                         "repeatable; default workers 1")
     p.add_argument("--task", action="append", default=None, metavar="CODE[:W]",
-                   help=f"task code and env workers: {', '.join(TASKS)} (repeatable; default all, 2 workers)")
+                   help=f"task code and env workers: {', '.join(TASKS)} (repeatable; default workers 1; "
+                        "without --task: every task with 2)")
     p.add_argument("--split", default=None, help="split name (default: each task's dev split)")
     p.add_argument("--out", default=None, help="output folder (default: runs/<timestamp>); reuse it to resume")
     p.add_argument("--limit", type=int, default=None, help="at most this many samples per task")
