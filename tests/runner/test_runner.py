@@ -53,7 +53,7 @@ def test_every_pair_plays_every_sample_once_and_records_follow_the_schema(tmp_pa
 @pytest.mark.parametrize(("wa", "wt"), [((1, 1), (1, 1)), ((3, 1), (2, 2)), ((4, 4), (1, 3))])
 def test_concurrency_never_exceeds_worker_limits_and_reaches_them(wa, wt):
     meter = ConcurrencyMeter()
-    agents = [AgentSpec(f"a{i}", (lambda name: lambda env, seed: MeteredPolicy(env, meter, name))(f"a{i}"),
+    agents = [AgentSpec(f"a{i}", (lambda name: lambda env, seed: MeteredPolicy(env, meter, name, delay=0.01))(f"a{i}"),
                         workers=w) for i, w in enumerate(wa)]
     tasks = [count_task(f"t{j}", w, size=10) for j, w in enumerate(wt)]
     result = run(agents, tasks)
