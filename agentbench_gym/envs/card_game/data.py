@@ -45,6 +45,7 @@ def make_samples(split: str, test_time: int) -> list[CardGameSample]:
 
 
 def sample_from_record(record: Mapping[str, Any], index: int, path: Path) -> CardGameSample:
+    """A sample from an upstream-style record ``{"stage": 2, "base": "baseline1", "agent": 0}``."""
     try:
         opponent, slot = str(record["base"]), int(record["agent"])
     except (KeyError, TypeError, ValueError) as exc:
