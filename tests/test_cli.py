@@ -20,7 +20,7 @@ def run_cli(*args: str, stdin: str = "", timeout: float = 120) -> subprocess.Com
 def test_help_explains_every_command():
     result = run_cli("--help")
     assert result.returncode == 0
-    for command in ("list", "play", "run", "doctor"):
+    for command in ("list", "play", "run", "eval", "doctor"):
         assert command in result.stdout
     play = run_cli("play", "--help")
     assert "ID" in play.stdout and "--sample" in play.stdout
@@ -52,9 +52,9 @@ def test_play_rejects_unknown_env():
     assert result.returncode != 0 and "unknown env" in result.stderr
 
 
-def test_run_prints_a_results_table():
+def test_run_prints_a_results_table(tmp_path):
     task = sorted(agentbench_gym.TASKS)[0]
-    result = run_cli("run", "--task", task, "--agent", "scripted", "--limit", "2")
+    result = run_cli("run", "--task", task, "--agent", "scripted", "--limit", "2", "--out", str(tmp_path / "run"))
     assert result.returncode == 0, result.stderr
     assert "AgentBench results" in result.stdout and task in result.stdout and "scripted" in result.stdout
 
