@@ -64,3 +64,14 @@ def test_doctor_reports_every_task():
     assert result.returncode == 0, result.stderr
     for task in agentbench_gym.TASKS:
         assert task in result.stdout
+
+
+@pytest.mark.skipif("OS" not in agentbench_gym.TASKS, reason="OS env not registered")
+def test_play_os_runs_commands_even_without_sbin_on_path():
+    # run_cli's PATH lacks /usr/sbin; the sandbox must still start and run the command.
+    replies = "Think: look.\nAct: bash\n```bash\necho hi-from-$((6*7))\n```\n.\nAct: finish\n.\n"
+    result = run_cli("play", "OS", "--sample", "0", stdin=replies)
+    if "unavailable" in result.stdout + result.stderr:
+        pytest.skip("the local OS sandbox is unavailable on this machine")
+    assert result.returncode == 0, result.stderr
+    assert "hi-from-42" in result.stdout and "outcome: completed" in result.stdout

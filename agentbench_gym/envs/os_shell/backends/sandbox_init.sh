@@ -11,6 +11,8 @@
 #   (namespace init), and when the host closes the control pipe it exits, which kills every
 #   process of the sandbox and frees its tmpfs.
 set -eu
+# The caller's PATH may lack the sbin directories (pivot_root, ip, mount live there).
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 phase=$1; shift
 if [ "$phase" = outer ]; then
   cgroups=$1 cpu=$2 fsize_kb=$3 nproc=$4 as_kb=$5 idbase=$6 idcount=$7; shift 7
