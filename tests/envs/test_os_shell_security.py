@@ -173,3 +173,21 @@ def test_hostile_episodes_leave_nothing_behind():
 @pytest.mark.slow
 def test_200_hostile_episodes_leave_nothing_behind():
     _run_and_check_leaks(200, [*HOSTILE, FORK_BOMB])
+
+
+def test_stale_cgroups_of_dead_processes_are_swept():
+    parent = cgroups._parent("pids")
+    if parent is None:
+        pytest.skip("no writable pids cgroup hierarchy here")
+    dead = next(p for p in range(4_194_000, 4_194_300) if not Path(f"/proc/{p}").exists())
+    stale = parent / f"{cgroups.PREFIX}{dead}-deadbeef"
+    stale.mkdir()
+    alive = parent / f"{cgroups.PREFIX}{os.getpid()}-cafef00d"
+    alive.mkdir()
+    try:
+        cgroups.sweep_stale()
+        assert not stale.exists() and alive.exists()  # only the dead creator's group goes
+    finally:
+        for path in (stale, alive):
+            if path.exists():
+                path.rmdir()

@@ -15,6 +15,10 @@ from typing import ClassVar, Protocol
 
 from agentbench_gym.envs.os_shell.backends.channel import RunResult
 
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+"""Where the host tools (unshare, newuidmap, ip, debootstrap, chroot) are looked up: the
+caller's PATH may lack the sbin directories."""
+
 SHELL_ENV = {
     "HOME": "/root",
     "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

@@ -94,15 +94,19 @@ def remove(groups: Groups) -> None:
 
 
 def sweep_stale() -> int:
-    """Remove groups left by processes that died without closing (name holds the owner pid)."""
+    """Remove empty groups left by processes that died without closing them.
+
+    A group's name holds its creator's pid. Processes that exit without running atexit
+    handlers (e.g. multiprocessing workers) leave their groups behind; their sandboxes die
+    with their pipes, and the next backend to start, anywhere in the hierarchy, removes them.
+    """
     removed = 0
     for controller in ("memory", "pids"):
-        parent = _parent(controller)
-        if parent is None:
+        if _parent(controller) is None:
             continue
-        for path in parent.glob(PREFIX + "*"):
+        for path in (ROOT / controller).glob(f"**/{PREFIX}*"):
             match = re.match(re.escape(PREFIX) + r"(\d+)-", path.name)
             if match and not Path(f"/proc/{match.group(1)}").exists():
-                _rmdir(path)
-                removed += 1
+                _rmdir(path)  # fails (and is kept) while processes are still inside
+                removed += not path.exists()
     return removed

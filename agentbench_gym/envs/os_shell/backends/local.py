@@ -25,7 +25,13 @@ from pathlib import Path
 from typing import ClassVar
 
 from agentbench_gym.envs.os_shell.backends import cgroups, rootfs
-from agentbench_gym.envs.os_shell.backends.base import SHELL_ARGV, SHELL_READY, Limits, shell_quote
+from agentbench_gym.envs.os_shell.backends.base import (
+    SHELL_ARGV,
+    SHELL_READY,
+    SYSTEM_PATH,
+    Limits,
+    shell_quote,
+)
 from agentbench_gym.envs.os_shell.backends.channel import RunResult, ShellChannel
 from agentbench_gym.envs.os_shell.backends.pipes import (
     PipeTransport,
@@ -285,7 +291,7 @@ class LocalBackend:
         if os.geteuid() != 0:
             return "the local OS sandbox needs root (it maps a subordinate id range and mounts overlays)"
         for tool in ("unshare", "newuidmap", "newgidmap", "ip"):
-            if shutil.which(tool) is None:
+            if shutil.which(tool, path=SYSTEM_PATH) is None:
                 package = "uidmap" if tool.startswith("new") else "util-linux/iproute2"
                 return f"`{tool}` is missing: apt-get install {package}"
         try:

@@ -21,6 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from agentbench_gym.envs.os_shell.backends.base import SYSTEM_PATH
 from agentbench_gym.errors import BackendUnavailable
 
 VERSION = 1
@@ -73,7 +74,7 @@ def status() -> str | None:
     """None when the base is built (or can be built here), else what is missing."""
     if _stamp_ok(rootfs_dir()):
         return None
-    if shutil.which("debootstrap") is None:
+    if shutil.which("debootstrap", path=SYSTEM_PATH) is None:
         return "the OS base filesystem is not built and debootstrap is missing: apt-get install debootstrap"
     return None
 
@@ -122,7 +123,7 @@ def build(target: Path, progress: bool = True) -> None:
     """debootstrap, clean and id-shift a new base into ``target`` (replacing it)."""
     if os.geteuid() != 0:
         raise BackendUnavailable("building the OS base filesystem needs root (debootstrap)")
-    if shutil.which("debootstrap") is None:
+    if shutil.which("debootstrap", path=SYSTEM_PATH) is None:
         raise BackendUnavailable("building the OS base filesystem needs debootstrap: "
                                  "apt-get install debootstrap")
     base = ensure_subids()
@@ -130,7 +131,8 @@ def build(target: Path, progress: bool = True) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     debs = cache_dir() / "debs"
     debs.mkdir(parents=True, exist_ok=True)
-    argv = ["debootstrap", "--variant=minbase", f"--cache-dir={debs}",
+    debootstrap = shutil.which("debootstrap", path=SYSTEM_PATH) or "debootstrap"
+    argv = [debootstrap, "--variant=minbase", f"--cache-dir={debs}",
             f"--include={','.join(PACKAGES)}", SUITE, str(staging), MIRROR]
     _run_with_progress(argv, progress)
     _clean(staging)
@@ -165,7 +167,9 @@ def _run_with_progress(argv: list[str], progress: bool) -> None:
 
 def _clean(root: Path) -> None:
     """Drop caches and device nodes; the sandbox mounts its own /dev."""
-    subprocess.run(["chroot", str(root), "apt-get", "clean"], check=False, capture_output=True)
+    chroot = shutil.which("chroot", path=SYSTEM_PATH) or "chroot"
+    subprocess.run([chroot, str(root), "/usr/bin/apt-get", "clean"], check=False, capture_output=True,
+                   env={"PATH": SYSTEM_PATH})
     for sub in ("var/lib/apt/lists", "dev"):
         path = root / sub
         if path.is_dir():
