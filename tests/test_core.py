@@ -160,3 +160,16 @@ def test_observations_always_fit_the_observation_space():
     obs = env.step("x" * env.observation_space.max_length)[0]
     assert env.observation_space.contains(obs) and obs.endswith("length]")
     assert env.step("short")[0] == "shortshortshort"
+
+
+def test_any_text_round_trips_through_async_vector_shared_memory():
+    from gymnasium.vector.utils import create_shared_memory, read_from_shared_memory, write_to_shared_memory
+
+    space = UnicodeText(max_length=64)
+    memory = create_shared_memory(space, n=3)
+    texts = ["héllo 中文 \udcff\x00 end", "", "x" * 64]
+    for i, text in enumerate(texts):
+        write_to_shared_memory(space, i, text, memory)
+    assert read_from_shared_memory(space, memory, n=3) == tuple(texts)
+    write_to_shared_memory(space, 0, "ab", memory)  # a shorter text leaves no tail behind
+    assert read_from_shared_memory(space, memory, n=3)[0] == "ab"
