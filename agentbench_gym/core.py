@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import enum
 import logging
 import traceback
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -97,6 +99,19 @@ class TurnResult:
     progress: float | None = None
 
 
+_LIVE_ENVS: weakref.WeakSet[AgentBenchEnv] = weakref.WeakSet()
+
+
+@atexit.register
+def _release_live_envs() -> None:
+    """Free what envs still hold when the interpreter exits (sandboxes, databases, temp dirs)."""
+    for env in list(_LIVE_ENVS):
+        try:
+            env.close()
+        except Exception:  # one env's failure must not keep the others' resources alive
+            logger.exception("%s: close at exit failed", env.task)
+
+
 class AgentBenchEnv(gym.Env[str, str]):
     """Base class of the AgentBench text environments.
 
@@ -166,6 +181,7 @@ class AgentBenchEnv(gym.Env[str, str]):
         self._transcript: list[Message] = []
         self._progress = 0.0
         self._active = False
+        _LIVE_ENVS.add(self)
 
     # ----------------------------------------------------------------- hooks
     def _load_samples(self, split: str, data_dir: str | None) -> Sequence[Any]:
@@ -280,6 +296,7 @@ class AgentBenchEnv(gym.Env[str, str]):
         """Release the episode's resources; safe to call more than once."""
         self._active = False
         self._release()
+        _LIVE_ENVS.discard(self)
         super().close()
 
     # -------------------------------------------------------------- helpers
