@@ -270,3 +270,22 @@ def test_upstream_quirks_flag_restores_upstreams_scoring():
 def test_test_split_is_reproducible():
     path = builtin_file("agentbench_gym.envs.database", "test.jsonl")
     assert [json.loads(line) for line in open(path)] == generate.generate("test")
+
+
+def test_issue_hostile_list_on_sqlite_gives_error_observations(env):
+    """DROP DATABASE, SLEEP, LOAD DATA, other databases' names: an error observation, at once."""
+    env.reset(options={"sample": 0})
+    t = env.sample.target.name
+    for sql, error in [("DROP DATABASE test", "syntax error"), ("DROP DATABASE main", "syntax error"),
+                       ("SELECT SLEEP(100)", "no such function: SLEEP"),
+                       ("LOAD DATA INFILE '/etc/passwd' INTO TABLE x", "syntax error"),
+                       ("SELECT readfile('/etc/passwd')", "no such function"),
+                       ("SELECT * FROM other_db.t", "no such table: other_db.t"),
+                       ("DETACH DATABASE main", "not authorized"),
+                       ("SELECT * FROM pragma_database_list", "not authorized")]:
+        start = time.monotonic()
+        obs, _, term, trunc, info = env.step(op(sql))
+        assert time.monotonic() - start < 1.0 and error in obs, (sql, obs)
+        assert info["outcome"] is Outcome.RUNNING and not (term or trunc)
+    obs, *_ = env.step(op(f"SELECT COUNT(*) FROM `{t}`"))
+    assert obs == f"[({len(env.sample.target.rows)},)]"  # the table survived

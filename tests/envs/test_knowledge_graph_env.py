@@ -213,3 +213,41 @@ def test_prompt_text_is_pinned_to_agentbench_v0_2():
     digest = hashlib.sha256((prompts.INSTRUCTIONS + "\x00".join(prompts.ONE_SHOT)).encode()).hexdigest()
     assert digest == "303640ba27bc8658d094a1ed966de83b0c6eda376c6f0d62d652bb27748cb71f"
     assert len(prompts.ONE_SHOT) == 16
+
+
+def test_partial_answer_scores_set_f1():
+    """Answering a superset of the gold (an intersection's first operand) scores 2PR/(P+R), EM 0."""
+    env = KnowledgeGraphEnv(split="test")
+    try:
+        for sample in (s for s in env.samples if s.kind == "intersection"):
+            env.reset(options={"sample": sample.id})
+            for action in sample.actions:
+                env.step(f"Action: {action}")
+            *_, info = env.step("Final Answer: #0")
+            predicted, gold = set(info["metrics"]["predict"]), set(sample.answer)
+            if predicted != gold:
+                break
+        else:
+            pytest.fail("no intersection question whose first operand differs from its answer")
+        assert gold < predicted  # the answer is #0 ∩ #1
+        precision, recall = len(gold) / len(predicted), 1.0
+        assert info["score"] == info["metrics"]["f1"] == pytest.approx(2 * precision * recall / (precision + recall))
+        assert 0.0 < info["score"] < 1.0
+        assert info["metrics"]["em"] == 0.0 and info["metrics"]["executability"] == 1.0
+    finally:
+        env.close()
+
+
+def test_f1_em_and_means_over_the_whole_split():
+    from agentbench_gym.envs.knowledge_graph import scoring
+
+    assert scoring.f1(["a", "b", "c"], ["a", "d"]) == pytest.approx(0.4)  # P 1/3, R 1/2
+    assert scoring.f1(["a", "a"], ["a"]) == 1.0 and scoring.f1(["x"], ["a"]) == 0.0 and scoring.f1([], ["a"]) == 0.0
+    assert scoring.sample_metrics(["a", "b"], ["b", "a"]) == {"f1": 1.0, "em": 1.0, "executability": 1.0}
+    assert scoring.sample_metrics([], ["a"]) == {"f1": 0.0, "em": 0.0, "executability": 0.0}
+    episodes = [{"score": 1.0, "metrics": {"f1": 1.0, "em": 1.0, "executability": 1.0}},
+                {"score": 0.4, "metrics": {"f1": 0.4, "em": 0.0, "executability": 1.0}}]
+    # Upstream divides by the whole split's size: two results out of four samples.
+    assert scoring.aggregate(episodes, n_samples=4) == pytest.approx(
+        {"main": 0.35, "F1": 0.35, "EM": 0.25, "executability": 0.5})
+    assert scoring.aggregate([]) == {"main": 0.0, "F1": 0.0, "EM": 0.0, "executability": 0.0}

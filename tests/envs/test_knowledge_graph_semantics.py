@@ -99,6 +99,11 @@ def test_oxigraph_agrees_on_every_case(tmp_path, store):
         p = Programs()
         assert backend.program_predicates(p.join("x.r", p.entity("m.e1"))) == ["x.h", "x.t", "x.u", "x.v"]
         backend.close()
+        capped = SparqlBackend(server.url, max_results=2)  # truncated as the local backend truncates
+        r_e1 = p.join("x.r", p.entity("m.e1"))
+        assert capped.execute(r_e1) == LocalBackend(store, max_results=2).execute(r_e1) == ["m.a1", "m.a2"]
+        assert capped.execute(p.count(r_e1)) == ["3"]  # a count is not capped
+        capped.close()
     finally:
         server.stop()
 
