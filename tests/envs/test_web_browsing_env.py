@@ -275,3 +275,22 @@ def test_agentbench_history_truncation_per_round(tmp_path):
     env, obs, info = first_view(3124 - 318)
     assert info["messages"] == [{"role": "user", "content": prefix[0]["content"] + notice.format(6)}]
     assert info["omitted"] == 6
+
+
+def test_previous_actions_are_the_gold_ones_and_only_the_last_five(tmp_path):
+    from agentbench_gym.envs.web_browsing import prompts
+
+    question = prompts.format_question("t", [f"act {i}" for i in range(7)], ["x"])
+    assert "Previous actions:\nact 2\nact 3\nact 4\nact 5\nact 6\nWhat should be" in question
+    assert "Previous actions:\nNone\nWhat should be" in prompts.format_question("t", [], ["x"])
+    write_task(tmp_path, steps=7)
+    path = tmp_path / "tasks.json"
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    tasks[0]["action_reprs"] = [f"[button]  Step {i} -> CLICK" for i in range(7)]
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    env = WebBrowsingEnv(data_dir=str(tmp_path), mode="task")
+    obs, _ = env.reset(seed=0)
+    while len(env._results) < 6:
+        obs, *_ = env.step("Answer: A.")  # wrong answers: the next step still gets the gold history
+    shown = obs.split("Previous actions:\n")[1].split("What should be")[0].splitlines()
+    assert shown == [f"[button]  Step {i} -> CLICK" for i in range(1, 6)]
