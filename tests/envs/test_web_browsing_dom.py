@@ -165,3 +165,18 @@ def test_random_markup_soup_never_crashes():
         assert isinstance(pruned.html(), str)
         assert all(isinstance(pruned.option(k), str) for k in range(len(pruned.choices)))
         assert sorted(r for r, _ in rank_candidates(page, "word x", ["1", "2", "3"]).values()) == [0, 1, 2]
+
+
+def test_parse_restores_the_garbage_collector_state():
+    import gc
+
+    assert gc.isenabled()
+    Page.parse('<html backend_node_id="1"><a backend_node_id="2">x</a></html>')
+    Page.parse("<div><span>unclosed")  # the tolerant fallback path
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Page.parse('<html backend_node_id="1"/>')
+        assert not gc.isenabled()  # a caller's disabled collector stays disabled
+    finally:
+        gc.enable()
