@@ -144,3 +144,39 @@ def test_deep_and_huge_pages_stay_fast():
     html = pruned.html()
     assert time.perf_counter() - start < 5.0
     assert len(html) < 10_000  # pruned to the candidates' neighbourhood, as AgentBench does
+
+
+def test_random_markup_soup_never_crashes():
+    """Seeded fuzz: random sequences of tag pieces, ids, entities and control characters."""
+    import numpy as np
+
+    from agentbench_gym.envs.web_browsing.rank import rank_candidates
+
+    pieces = ["<", ">", "/", "</", "/>", "<div", "<text", "</text>", "<a", "</a>", "<select>", "</div>",
+              ' backend_node_id="1"', ' backend_node_id="2"', " backend_node_id='3'", ' backend_node_id=',
+              ' aria_label="x y"', ' class="http://z"', "&amp;", "&bogus;", "&#0;", "&#x110000;", '"', "'",
+              "=", "word ", "\x00", "\x0b", "\ud800", "\u00e9", "<!--", "-->", "<![CDATA[", "]]>", "<?x?>",
+              "<!DOCTYPE html>", "\n", " "]
+    rng = np.random.default_rng(0)
+    for _ in range(400):
+        markup = "".join(pieces[i] for i in rng.integers(len(pieces), size=int(rng.integers(1, 60))))
+        page = Page.parse(markup)
+        pruned = page.prune(["1", "2", "3"])
+        assert isinstance(pruned.html(), str)
+        assert all(isinstance(pruned.option(k), str) for k in range(len(pruned.choices)))
+        assert sorted(r for r, _ in rank_candidates(page, "word x", ["1", "2", "3"]).values()) == [0, 1, 2]
+
+
+def test_parse_restores_the_garbage_collector_state():
+    import gc
+
+    assert gc.isenabled()
+    Page.parse('<html backend_node_id="1"><a backend_node_id="2">x</a></html>')
+    Page.parse("<div><span>unclosed")  # the tolerant fallback path
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Page.parse('<html backend_node_id="1"/>')
+        assert not gc.isenabled()  # a caller's disabled collector stays disabled
+    finally:
+        gc.enable()

@@ -231,3 +231,66 @@ def test_hostile_replies_in_every_mode(kwargs):
     replies = hostile_replies(np.random.default_rng(5), 300, WebBrowsingEnv.reply_examples)
     counts = check_hostile_input(env, replies)
     assert counts and all(o.ended and o.scored for o in counts)
+
+
+def test_agentbench_history_truncation_per_round(tmp_path):
+    """AgentBench's 3,500-segment truncation applies to each round's demos + query (TASK_DETAILS 3.2).
+
+    Segments: the CoT demos are 347, 21, 632, 28, 469, 29 (1,526 in all, the first 347). The
+    query of ``write_task``'s page is 318 segments plus one per word of the task.
+    """
+    from agentbench_gym.wrappers import HistoryTruncation, count_tokens
+
+    from agentbench_gym.envs.web_browsing import prompts
+
+    prefix = prompts.demo_prefix(cot=True)
+    assert [count_tokens(m["content"]) for m in prefix] == [347, 21, 632, 28, 469, 29]
+
+    def first_view(words):
+        folder = tmp_path / f"w{words}"
+        folder.mkdir()
+        path = folder / "tasks.json"
+        write_task(folder)
+        tasks = json.loads(path.read_text(encoding="utf-8"))
+        tasks[0]["confirmed_task"] = " ".join(["go"] * words)
+        path.write_text(json.dumps(tasks), encoding="utf-8")
+        env = HistoryTruncation(WebBrowsingEnv(data_dir=str(folder)))
+        obs, info = env.reset(seed=0)
+        assert count_tokens(obs) == 318 + words
+        return env, obs, info
+
+    env, obs, info = first_view(4)  # a normal query: the whole round is sent
+    assert info["omitted"] == 0 and info["messages"] == [*prefix, {"role": "user", "content": obs}]
+    obs, *_, info = env.step("Answer: A.")  # the next round is a fresh conversation, cut alone
+    assert info["omitted"] == 0 and info["messages"] == [*prefix, {"role": "user", "content": obs}]
+
+    notice = "\n\n[NOTICE] {} messages are omitted."
+    # 347 + 3123 + 29 = 3499 keeps the last demo reply; + 469 reaches the budget.
+    env, obs, info = first_view(3123 - 318)
+    assert info["messages"] == [{"role": "user", "content": prefix[0]["content"] + notice.format(4)},
+                                prefix[5], {"role": "user", "content": obs}]
+    # 347 + 3124 + 29 = 3500: only the query fits, and a user message cannot follow the first
+    # one, so it goes too: the model sees the first demo alone (AgentBench's "3,153 or more"
+    # is the bound where the query alone no longer fits; the demo reply makes it 3,124).
+    env, obs, info = first_view(3124 - 318)
+    assert info["messages"] == [{"role": "user", "content": prefix[0]["content"] + notice.format(6)}]
+    assert info["omitted"] == 6
+
+
+def test_previous_actions_are_the_gold_ones_and_only_the_last_five(tmp_path):
+    from agentbench_gym.envs.web_browsing import prompts
+
+    question = prompts.format_question("t", [f"act {i}" for i in range(7)], ["x"])
+    assert "Previous actions:\nact 2\nact 3\nact 4\nact 5\nact 6\nWhat should be" in question
+    assert "Previous actions:\nNone\nWhat should be" in prompts.format_question("t", [], ["x"])
+    write_task(tmp_path, steps=7)
+    path = tmp_path / "tasks.json"
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    tasks[0]["action_reprs"] = [f"[button]  Step {i} -> CLICK" for i in range(7)]
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    env = WebBrowsingEnv(data_dir=str(tmp_path), mode="task")
+    obs, _ = env.reset(seed=0)
+    while len(env._results) < 6:
+        obs, *_ = env.step("Answer: A.")  # wrong answers: the next step still gets the gold history
+    shown = obs.split("Previous actions:\n")[1].split("What should be")[0].splitlines()
+    assert shown == [f"[button]  Step {i} -> CLICK" for i in range(1, 6)]

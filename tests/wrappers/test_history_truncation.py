@@ -151,3 +151,20 @@ def test_tiktoken_encoding_as_counter():
     assert truncate_history(history, max_tokens=25, count=counter)[0]["content"].endswith("omitted.")
     with pytest.raises(ValueError):
         token_counter("tiktoken:no-such-encoding")
+
+
+def test_named_tiktoken_encoding_offline_is_a_clear_error(tmp_path, monkeypatch):
+    pytest.importorskip("tiktoken", reason="needs the 'tiktoken' extra")
+    from tiktoken import registry
+
+    from agentbench_gym.errors import BackendUnavailable
+
+    # No cached encoding file and no network: the named encoding cannot be loaded.
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.setattr(registry, "ENCODINGS", {})
+    with pytest.raises(BackendUnavailable, match="TIKTOKEN_CACHE_DIR"):
+        token_counter("tiktoken:cl100k_base")

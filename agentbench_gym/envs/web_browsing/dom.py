@@ -9,6 +9,7 @@ same rewriting chain. Malformed markup falls back to a tolerant HTML parser; not
 
 from __future__ import annotations
 
+import gc
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
@@ -72,11 +73,23 @@ class Page:
 
     @classmethod
     def parse(cls, html: str) -> Page:
-        """Parse cleaned HTML as XML (as AgentBench does); fall back to a tolerant HTML parse."""
+        """Parse cleaned HTML as XML (as AgentBench does); fall back to a tolerant HTML parse.
+
+        The cyclic garbage collector is paused while the tree and its index are built (and
+        restored as it was): a 200 KB page allocates tens of thousands of container objects,
+        which otherwise trigger full collections that set the p95 step latency (see
+        benchmarks/RESULTS.md). Any cycle made meanwhile is collected later, as usual.
+        """
+        enabled = gc.isenabled()
+        gc.disable()
         try:
-            return cls(ET.fromstring(html))
-        except (ET.ParseError, ValueError, TypeError):
-            return cls(parse_tolerant(html if isinstance(html, str) else ""))
+            try:
+                return cls(ET.fromstring(html))
+            except (ET.ParseError, ValueError, TypeError):
+                return cls(parse_tolerant(html if isinstance(html, str) else ""))
+        finally:
+            if enabled:
+                gc.enable()
 
     def text_of(self, uid: str, limit: int = 200) -> list[str]:
         """Up to ``limit`` whitespace tokens of the text under element ``uid`` (for ranking)."""

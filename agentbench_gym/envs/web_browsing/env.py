@@ -66,8 +66,9 @@ class WebBrowsingEnv(AgentBenchEnv):
     to the group's neighbourhood (ancestors, 50 descendants over six levels, three siblings each
     side), text nodes to 20 words, options to 10 tokens. AgentBench's 3,500-segment history
     truncation then applies to each round's ``prefix + [observation]`` (the ``HistoryTruncation``
-    wrapper's job); with a query of about 3,150 segments or more AgentBench sends only the first
-    demonstration.
+    wrapper's job); with a query of 3,124 segments or more (3,146 without chain of thought: the
+    budget less the first demo and the last demo reply) AgentBench sends only the first
+    demonstration, with its ``[NOTICE]``.
 
     **Data.** Built-in: small sites written by this project (shopping, flights, hotels, contact
     forms, a library catalog, account pages) in Mind2Web's format without ranker scores, so BM25
