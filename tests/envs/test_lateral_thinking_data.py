@@ -34,7 +34,7 @@ def test_builtin_split_sizes_and_answer_keys(split, size):
     assert len(puzzles) >= size
     assert len({p.id for p in puzzles}) == len(puzzles)
     for p in puzzles:
-        assert p.structured and p.story and p.truth and p.story_keys
+        assert p.structured and p.story and p.truth and p.story_keys and p.language == "en"
         assert 2 <= len(p.key_points) <= 8
         assert all(k.ask and k.paraphrases for k in p.key_points)
         assert any(f.truth for f in p.facts) and any(not f.truth for f in p.facts)
@@ -45,6 +45,17 @@ def test_builtin_puzzles_are_not_upstream_puzzles(ltp_dir):
     upstream = {p.story[:40] for p in load_upstream(ltp_dir, "dev")}
     ours = {p.story[:40] for split in ("dev", "test") for p in load_builtin(split)}
     assert not upstream & ours
+
+
+def test_builtin_puzzles_are_not_turtlebench_stories(shared_data):
+    path = shared_data / "ltp" / "turtlebench_stories.json"
+    if not path.is_file():
+        pytest.skip("no TurtleBench stories")
+    theirs = {content(s["surface_en"])[0] for s in json.loads(path.read_text(encoding="utf-8"))}
+    for split in ("dev", "test"):
+        for p in load_builtin(split):
+            ours = content(p.story)[0]
+            assert all(len(ours & t) / max(1, len(ours | t)) < 0.5 for t in theirs), p.id
 
 
 @pytest.mark.parametrize("folder,split,lang", [("lateralthinkingpuzzle", "dev", "en"),

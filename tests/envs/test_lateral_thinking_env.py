@@ -78,6 +78,16 @@ def test_turn_limit_scores_progress_and_counts_rates():
     env.close()
 
 
+def test_default_limit_is_25_rounds():
+    env = gym.make(ENV_ID)
+    steps = play(env, ["Was the audience deaf?"] + ["Is the moon made of cheese?"] * 30, sample="dev-00")
+    *_, reward, term, trunc, info = steps[-1]
+    assert len(steps) == 25 and info["turn"] == 25 and trunc and not term
+    assert info["outcome"] is Outcome.TASK_LIMIT and reward == info["score"] == pytest.approx(1 / 3)
+    assert info["metrics"]["turns"] == 25 and info["metrics"]["SGA"] == pytest.approx(1 / 25)
+    env.close()
+
+
 def test_abort_phrases_end_the_game_on_the_third():
     env = gym.make(ENV_ID)
     steps = play(env, ["Was the audience deaf?", "Let's start a new game.", "Great job!", "other story please"],

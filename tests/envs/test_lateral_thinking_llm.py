@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import gymnasium as gym
@@ -54,6 +55,7 @@ class Server:
         self.host = RuleHost()
         self.requests: list[dict] = []
         self.mode = "ok"
+        self.delay = 0.0
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -71,13 +73,18 @@ class Server:
                     self.send_response(400)
                     self.end_headers()
                     return
+                if outer.mode == "slow":
+                    time.sleep(outer.delay)  # longer than the client's timeout
                 text = outer.host.reply(body["messages"])
                 data = json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}]}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except OSError:  # the client gave up (timeout test)
+                    pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
@@ -168,6 +175,27 @@ def test_server_errors_become_task_error_after_retries(server):
     *_, term, trunc, info = env.step("Did his mother send the envelopes?")
     assert trunc and info["outcome"] is Outcome.TASK_ERROR and "JudgeError" in info["error"]
     assert len(server.requests) == 2  # one try plus one retry
+    env.close()
+
+
+def test_slow_api_times_out_then_task_error_after_retries(server):
+    server.mode, server.delay = "slow", 3.0
+    env = make(server, split="dev", judge_timeout=0.3)
+    env.reset(options={"sample": 1})
+    started = time.monotonic()
+    *_, term, trunc, info = env.step("Did his mother send the envelopes?")
+    assert trunc and info["outcome"] is Outcome.TASK_ERROR and "timed out" in info["error"]
+    assert len(server.requests) == 2 and time.monotonic() - started < 2.5  # two timed-out tries, no 3 s waits
+    env.close()
+
+
+def test_judge_model_and_key_kwargs_reach_the_api(server, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env")
+    env = make(server, split="dev", judge_model="local-host-model")
+    env.reset(options={"sample": 0})
+    env.step("Is anyone dead?")
+    assert server.requests and all(r["body"]["model"] == "local-host-model" for r in server.requests)
+    assert all(r["auth"] == "Bearer sk-test" for r in server.requests)  # the kwarg beats the variable
     env.close()
 
 

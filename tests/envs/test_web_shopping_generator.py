@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
+from agentbench_gym.envs import web_shopping
 from agentbench_gym.envs.web_shopping.catalog import Catalog
+from agentbench_gym.envs.web_shopping.data import read_goals, read_products
 from agentbench_gym.envs.web_shopping.env import WebShopEnv
 from agentbench_gym.envs.web_shopping.generator import (
     SyntheticCatalog,
     generate_product,
     make_goals,
     synthetic_asin,
+    write_builtin,
 )
 from agentbench_gym.envs.web_shopping.oracle import WebShopOracle
 from agentbench_gym.envs.web_shopping.scoring import webshop_reward
@@ -53,3 +58,13 @@ def test_scripted_solver_scores_one_on_the_whole_test_split():
                 break
         rewards.append(reward)
     assert np.mean(rewards) == 1.0
+
+
+
+def test_shipped_builtin_data_is_what_the_seeded_generator_writes(tmp_path):
+    """The built-in catalog and goals are the seeded generator's output, not hand-edited files."""
+    write_builtin(tmp_path)
+    shipped = Path(web_shopping.__file__).parent / "data"
+    assert list(read_products(tmp_path / "catalog.jsonl.gz")) == list(read_products(shipped / "catalog.jsonl.gz"))
+    for name in ("dev", "test"):
+        assert read_goals(tmp_path / f"{name}.jsonl") == read_goals(shipped / f"{name}.jsonl"), name

@@ -131,3 +131,16 @@ def test_same_query_same_results(catalog, goal):
     a.step("search[widget model]")
     b.step("search[widget model]")
     assert a.text() == b.text()
+
+
+def test_index_holds_webshops_document_fields(catalog):
+    """WebShop's Lucene document: title, description, first bullet and options (not later bullets)."""
+    product = catalog.get("B000000001")
+    assert product.search_text == ("red widget deluxe a red widget. sturdy build "
+                                   "color: red, dark blue, and size: small, large")
+
+    def found(query: str) -> bool:
+        return "B000000001" in {p.asin for p in catalog.search(query)}
+
+    assert found("deluxe") and found("sturdy") and found("dark blue") and found("large")
+    assert not found("paint")  # only in the second bullet, which WebShop does not index

@@ -35,6 +35,16 @@ def test_catalog_and_synthetic_goals(webshop):
     assert all(g.instruction.endswith("dollars") or g.price_upper == 1_000_000 for g in goals)
 
 
+def test_goal_order_and_price_bounds_are_reproducible(webshop):
+    """WebShop draws price bounds unseeded; here they come from the ASIN, so every load agrees."""
+    folder, _, goals = webshop
+    again = load_upstream(folder)[1]
+    assert [(g.asin, g.price_upper, g.instruction) for g in again] == [
+        (g.asin, g.price_upper, g.instruction) for g in goals]
+    assert (goals[0].asin, goals[0].price_upper) == ("B0743JKHBV", 50.0)  # seed-233 order, hashed bound
+    assert goals[0].instruction.endswith("and price lower than 50.00 dollars")
+
+
 def test_gold_product_with_gold_options_scores_one(webshop):
     _, products, goals = webshop
     catalog = Catalog(products)
