@@ -219,3 +219,22 @@ def test_upstream_std_files_are_solved_by_their_reference_solutions(shared_data)
             assert "Bad file descriptor" in error
             continue
         assert (outcome, score) == (Outcome.COMPLETED, 1.0), (sample_id, outcome, error)
+
+
+@pytest.mark.slow  # 144 episodes, about 25 s
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_every_builtin_sample_is_solved_by_its_gold_solution(split):
+    # Fast agents send their first command right after the start script; background jobs it
+    # starts must already be there (the generator's start scripts wait for them).
+    env = make_env(split=split)
+    policy = make_policy("scripted", env)
+    failed = {}
+    try:
+        for index, sample in enumerate(env.unwrapped.samples):
+            policy.reset()
+            info = run_episode(env, policy.act, options={"sample": index})[-1][-1]
+            if info["score"] != 1.0:
+                failed[sample.id] = (info["outcome"], info["metrics"])
+    finally:
+        env.close()
+    assert not failed, failed
