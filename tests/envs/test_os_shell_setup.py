@@ -73,3 +73,12 @@ def test_doctor_says_why_the_local_sandbox_cannot_run(monkeypatch):
 
     monkeypatch.setattr(builtins, "open", no_userns)
     assert "user namespaces are disabled" in local.LocalBackend.status()
+
+
+def test_dockerfile_installs_the_base_filesystem_packages():
+    from agentbench_gym.envs.os_shell.backends.docker_backend import DOCKERFILE_DIR
+
+    text = (DOCKERFILE_DIR / "Dockerfile").read_text()
+    assert "FROM debian:bookworm" in text and rootfs.SUITE == "bookworm"
+    install = text.split("--no-install-recommends", 1)[1].split("&&", 1)[0]
+    assert set(install.replace("\\", " ").split()) == set(rootfs.PACKAGES)
