@@ -219,3 +219,59 @@ def test_upstream_std_files_are_solved_by_their_reference_solutions(shared_data)
             assert "Bad file descriptor" in error
             continue
         assert (outcome, score) == (Outcome.COMPLETED, 1.0), (sample_id, outcome, error)
+
+
+@pytest.mark.slow  # 144 episodes, about 25 s
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_every_builtin_sample_is_solved_by_its_gold_solution(split):
+    # Fast agents send their first command right after the start script; background jobs it
+    # starts must already be there (the generator's start scripts wait for them).
+    env = make_env(split=split)
+    policy = make_policy("scripted", env)
+    failed = {}
+    try:
+        for index, sample in enumerate(env.unwrapped.samples):
+            policy.reset()
+            info = run_episode(env, policy.act, options={"sample": index})[-1][-1]
+            if info["score"] != 1.0:
+                failed[sample.id] = (info["outcome"], info["metrics"])
+    finally:
+        env.close()
+    assert not failed, failed
+
+
+def test_every_script_and_evaluation_form_of_the_upstream_format(tmp_path):
+    py_init = {"language": "python", "code": "open('/root/seed', 'w').write('41')"}
+    py_check = {"language": "python",
+                "code": "import sys; sys.exit(int(sys.argv[1]) != int(open('/root/seed').read()) + 1)"}
+    bash_echo = {"code": "echo \"$(( $(cat /root/seed) + 1 ))\""}      # language defaults to bash
+    root = write_upstream(tmp_path, [
+        {"description": "regex", "create": {"init": [py_init, "echo more >> /root/seed2"]},
+         "evaluation": {"match": {"regex": "^4[0-9]$", "strip": True}}},
+        {"description": "answer without strip", "evaluation": {"match": {"answer": " 7", "strip": False}}},
+        {"description": "python check on the answer", "create": {"init": py_init},
+         "evaluation": {"check": [py_check]}},
+        {"description": "reference then bash check of $1/$2", "create": {"init": py_init},
+         "start": {"language": "bash", "code": "cd /var"},
+         "evaluation": {"check": [None, {"file": "check/eq.sh"}], "example": bash_echo}},
+        {"description": "c check", "evaluation": {"check": {"language": "c", "code": "int main(){return 0;}"}}},
+    ], {"check/eq.sh": '[ "$(echo $1)" = "$(echo $2)" ]'})
+    env = make_env(data_dir=str(root), limits=FAST)
+    replies = {0: ("Act: answer( 42 )", 1.0), 1: ("Act: answer( 7)", 1.0), 2: ("Act: answer(42)", 1.0),
+               3: ("Act: answer(42)", 1.0)}
+    try:
+        for index, (reply, score) in replies.items():
+            start(env, index)
+            _, reward, term, _, info = env.step(reply)
+            assert term and reward == score, (index, info)
+        start(env, 3)
+        obs, *_ = env.step(bash("pwd"))
+        assert obs == "The output of the OS:\n\n/var\n"            # the start script ran in the shell
+        *_, info = env.step("Act: answer(41)")
+        assert info["score"] == 0.0 and "check step 1 failed" in info["metrics"]["detail"]
+        start(env, 4)  # the base has no C compiler (nor has AgentBench's image): a failed check, not a crash
+        *_, info = env.step("Act: finish")
+        assert info["outcome"] is Outcome.COMPLETED and info["score"] == 0.0
+        assert "gcc" in info["metrics"]["detail"]
+    finally:
+        env.close()

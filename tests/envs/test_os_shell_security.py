@@ -191,3 +191,40 @@ def test_stale_cgroups_of_dead_processes_are_swept():
         for path in (stale, alive):
             if path.exists():
                 path.rmdir()
+
+
+NAMESPACES = ("user", "pid", "mnt", "net", "uts", "ipc", "cgroup")
+
+
+def test_sandbox_has_its_own_namespaces_and_full_id_range():
+    host = {ns: os.readlink(f"/proc/self/ns/{ns}") for ns in NAMESPACES}
+    out = play([" ; ".join(f"readlink /proc/self/ns/{ns}" for ns in NAMESPACES),
+                "cat /proc/self/uid_map; hostname",
+                "useradd -m alice && touch /srv/f && chown alice:alice /srv/f && stat -c '%U:%G' /srv/f "
+                "&& su alice -c 'whoami; touch /home/alice/mine' && stat -c %U /home/alice/mine"])
+    inside = out[0].split("\n\n", 1)[1].split()
+    assert len(inside) == len(NAMESPACES)
+    assert not set(inside) & set(host.values())              # every namespace is the sandbox's own
+    uid_map = out[1].split("\n\n", 1)[1].split()
+    assert uid_map[:3] == ["0", str(rootfs.id_base()), str(rootfs.ID_COUNT)] and uid_map[3] == "sandbox"
+    assert out[2] == "The output of the OS:\n\nalice:alice\nalice\nalice\n"   # useradd/chown/su work
+
+
+def test_cpu_time_and_process_limits():
+    env = make_env(limits={**LIMITS, "cpu_seconds": 1, "idle_timeout": 20.0, "command_timeout": 30.0},
+                   pool_size=0)
+    forker = ("python3 -c \"import os, time\nn = 0\ntry:\n    while n < 2000:\n        if os.fork() == 0:\n"
+              "            time.sleep(2); os._exit(0)\n        n += 1\nexcept OSError as e:\n"
+              "    print('refused', n)\"")
+    try:
+        env.reset(seed=0, options={"sample": 0})
+        obs, *_ = env.step(bash("python3 -c 'while True: pass'; echo rc=$?"))
+        assert re.search(r"rc=(137|152)\b", obs), obs           # killed at 1 s of CPU time
+        obs, *_ = env.step(bash(forker))
+        refused = re.search(r"refused (\d+)", obs)
+        assert refused, obs
+        # pids cgroup where the host has one (the sandbox's own processes count too), else RLIMIT_NPROC
+        cap = LIMITS["pids"] if cgroups._parent("pids") else LIMITS["pids"] * 16
+        assert int(refused.group(1)) < cap
+    finally:
+        env.close()

@@ -48,3 +48,37 @@ def test_base_filesystem_build_from_scratch(tmp_path, monkeypatch):
     passwd = path / "usr" / "bin" / "passwd"
     assert passwd.stat().st_mode & 0o4000  # setuid kept through the id shift
     assert not any((path / "dev").iterdir())
+
+
+def test_doctor_says_why_the_local_sandbox_cannot_run(monkeypatch):
+    import builtins
+    import shutil
+
+    from agentbench_gym.envs.os_shell.backends import local
+
+    monkeypatch.setattr(local.os, "geteuid", lambda: 1000)
+    assert "needs root" in local.LocalBackend.status()
+    monkeypatch.setattr(local.os, "geteuid", lambda: 0)
+    real_which, real_open = shutil.which, builtins.open
+    monkeypatch.setattr(local.shutil, "which",
+                        lambda tool, path=None: None if tool == "newuidmap" else real_which(tool, path=path))
+    assert local.LocalBackend.status() == "`newuidmap` is missing: apt-get install uidmap"
+    monkeypatch.setattr(local.shutil, "which", lambda tool, path=None: f"/usr/bin/{tool}")
+
+    def no_userns(path, *args, **kwargs):
+        if path == "/proc/sys/user/max_user_namespaces":
+            import io
+            return io.StringIO("0\n")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", no_userns)
+    assert "user namespaces are disabled" in local.LocalBackend.status()
+
+
+def test_dockerfile_installs_the_base_filesystem_packages():
+    from agentbench_gym.envs.os_shell.backends.docker_backend import DOCKERFILE_DIR
+
+    text = (DOCKERFILE_DIR / "Dockerfile").read_text()
+    assert "FROM debian:bookworm" in text and rootfs.SUITE == "bookworm"
+    install = text.split("--no-install-recommends", 1)[1].split("&&", 1)[0]
+    assert set(install.replace("\\", " ").split()) == set(rootfs.PACKAGES)

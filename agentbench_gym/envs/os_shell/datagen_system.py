@@ -79,9 +79,16 @@ def count_executables(rng: np.random.Generator) -> Record:
 
 
 # -------------------------------------------------------------------------------- processes
+def _until(condition: str) -> str:
+    """Shell code that waits (at most 5 s) until ``condition`` holds: a start script's
+    background jobs must have exec'd before the agent's first command, which a scripted agent
+    sends at once (an LLM takes seconds, so AgentBench's data need not wait)."""
+    return f"for _ in $(seq 500); do {condition} && break; sleep 0.01; done"
+
+
 def count_sleepers(rng: np.random.Generator) -> Record:
     n = int(rng.integers(2, 7))
-    start = " ".join(["sleep 100000 &"] * n)
+    start = " ".join(["sleep 100000 &"] * n) + " " + _until(f'[ "$(pgrep -cx sleep)" -ge {n} ]')
     return _count("Some background jobs are running in this system. How many processes named sleep "
                   "are running right now?", "true", "pgrep -x sleep | wc -l", ["process", "count"],
                   start=start)
@@ -89,7 +96,8 @@ def count_sleepers(rng: np.random.Generator) -> Record:
 
 def stop_spinners(rng: np.random.Generator) -> Record:
     n = int(rng.integers(1, 4))
-    start = "cp /bin/sleep /usr/local/bin/spinner; " + " ".join(["spinner 100000 &"] * n)
+    start = ("cp /bin/sleep /usr/local/bin/spinner; " + " ".join(["spinner 100000 &"] * n) + " "
+             + _until(f'[ "$(pgrep -cx spinner)" -ge {n} ]'))
     return _operation("Some processes named spinner are running. Stop all of them.", "true",
                       "sleep 0.3; ! pgrep -x spinner >/dev/null", ["sleep 0.5; pkill -x spinner; sleep 0.3"],
                       ["process"], start=start)
@@ -110,7 +118,7 @@ def writer_file(rng: np.random.Generator) -> Record:
 
 def pid_of(rng: np.random.Generator) -> Record:
     name = f"{rng.choice(WORDS)}d"
-    start = f"cp /bin/sleep /usr/local/bin/{name}; {name} 100000 &"
+    start = f"cp /bin/sleep /usr/local/bin/{name}; {name} 100000 & {_until(f'pgrep -x {name} >/dev/null')}"
     return _count(f"A daemon named {name} is running. What is its process ID?", "true",
                   f"pgrep -x {name}", ["process"], start=start)
 

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from agentbench_gym.core import AgentBenchEnv, Message, Outcome, TurnResult
 from agentbench_gym.envs.os_shell import prompts
-from agentbench_gym.envs.os_shell.backends import backend_class, get_backend
+from agentbench_gym.envs.os_shell.backends import BACKENDS, backend_class, get_backend
 from agentbench_gym.envs.os_shell.backends.base import Limits, Sandbox, script_argv
 from agentbench_gym.envs.os_shell.data import OSSample, load_builtin, load_upstream
 from agentbench_gym.envs.os_shell.parse import Bash, parse_reply
@@ -26,6 +26,14 @@ _ESCAPES = re.compile(rb"\x1b\[[0-9;]*[a-zA-Z]|\x1b\][0-9]*;[^\x07]*\x07|\x1b\[\
 # An interactive shell on pipes (no tty) complains when a stopped job's terminal cannot be
 # restored; on AgentBench's tty this line never appears.
 _NO_TTY = re.compile(rb"^bash: \[\d+: \d+ \(\d+\)\] tcsetattr: Inappropriate ioctl for device\n", re.M)
+
+
+class _BackendNames:
+    """``OSShellEnv.backends``: the names in ``backends.BACKENDS`` when read, so that a new
+    backend needs only its module and its line there (the first name is the default)."""
+
+    def __get__(self, instance: object, owner: type | None = None) -> tuple[str, ...]:
+        return tuple(BACKENDS)
 
 
 class OSShellEnv(AgentBenchEnv):
@@ -127,7 +135,7 @@ class OSShellEnv(AgentBenchEnv):
     task: ClassVar[str] = "OS"
     default_max_turns: ClassVar[int | None] = 8
     splits: ClassVar[tuple[str, ...]] = ("dev", "test")
-    backends: ClassVar[tuple[str, ...]] = ("local", "docker")
+    backends: ClassVar[tuple[str, ...]] = _BackendNames()  # type: ignore[assignment]
     oracle: ClassVar[str] = "agentbench_gym.envs.os_shell.oracle:OSShellOracle"
     reply_examples: ClassVar[tuple[str, ...]] = (
         "Think: I should look at the root directory.\n\nAct: bash\n\n```bash\nls /\n```",
