@@ -113,7 +113,11 @@ class SchedulerVectorEnv(VectorEnv):
             for index, sample_id in enumerate(self.samples[spec.name]):
                 if state is not None and sample_id in state.done:
                     continue
-                self.scheduler.add(Job(self.agent, spec.name, index, sample_id, self._base_seed + index))
+                # As in ``run``: error attempts already in the folder count toward the retry limit.
+                tried = state.attempts.get(sample_id, 0) if state is not None else 0
+                if tried > self.max_retries:
+                    continue
+                self.scheduler.add(Job(self.agent, spec.name, index, sample_id, self._base_seed + index, tried + 1))
         self._ended[:] = False
         infos: dict[str, Any] = {}
         self._fill(list(range(self.num_envs)), infos)

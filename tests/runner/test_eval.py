@@ -139,3 +139,16 @@ def test_cli_eval_errors(tmp_path):
     assert missing.returncode != 0 and "no run" in missing.stderr
     bad = run_cli("run", "--task", "NOPE", "--out", str(tmp_path / "x"))
     assert bad.returncode != 0 and "unknown task" in bad.stderr
+
+
+def test_cli_run_named_agents_tasks_workers_and_split(tmp_path):
+    out = tmp_path / "named"
+    result = run_cli("run", "--agent", "solver=scripted:2", "--agent", "rnd=random", "--task", "db:2",
+                     "--split", "test", "--limit", "2", "--seed", "9", "--out", str(out), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(x) for agent in ("solver", "rnd")
+               for x in (out / agent / "DB.jsonl").read_text().splitlines()]
+    assert len(records) == 4 and {r["split"] for r in records} == {"test"} and {r["seed"] for r in records} == {9, 10}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["config"]["agents"]["solver"]["workers"] == 2 and manifest["config"]["tasks"]["DB"]["workers"] == 2
+    assert manifest["config"]["split"] == "test" and sorted(manifest["config"]["agents"]) == ["rnd", "solver"]

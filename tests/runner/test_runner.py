@@ -127,6 +127,46 @@ def test_env_pool_reuses_envs_and_closes_them():
     assert all(not env._active for env in made)
 
 
+def test_an_env_that_failed_is_closed_and_replaced_not_reused():
+    made, closed, stepped_after_failure = [], [], []
+
+    def make(**kwargs):
+        env = CountEnv(size=5, **kwargs)
+        env.task_label = "T"
+        env.failed = False
+        step, close = env.step, env.close
+
+        def checked_step(action):
+            if env.failed:
+                stepped_after_failure.append(id(env))
+            obs, reward, term, trunc, info = step(action)
+            env.failed = env.failed or info["outcome"] == Outcome.TASK_ERROR
+            return obs, reward, term, trunc, info
+
+        env.step = checked_step
+        env.close = lambda: (closed.append(id(env)), close())
+        made.append(env)
+        return env
+
+    failures = {"c002": 1}
+    result = run([AgentSpec("flaky", lambda env, seed: FlakyPolicy(env, failures, "task"))],
+                 [TaskSpec("T", env=make, workers=1)], max_retries=1)
+    assert all(r["outcome"] == "completed" for r in result.records) and len(result.records) == 5
+    assert len(made) == 2 and not stepped_after_failure  # the broken env was replaced by a new one
+    assert sorted(closed) == sorted(id(e) for e in made)  # both closed: the broken one at once, the other at the end
+
+
+def test_next_episode_starts_when_one_ends_not_on_a_timer():
+    import statistics
+
+    result = run([AgentSpec("good", oracle(delay=0.005), workers=2)], [count_task("T", 2, size=10)])
+    gaps = result.stats["idle_gaps"]
+    assert len(gaps) == 10 - 2  # every episode after the first two started on capacity given back
+    # Event-driven: the freed worker is reused at once (a polling assigner waits seconds; AgentBench 5-15 s).
+    # The bound is loose for a loaded 2-core machine; RESULTS.md has the measured medians (< 1 ms).
+    assert statistics.median(gaps) < 0.1
+
+
 def test_registered_tasks_with_builtin_policies():
     result = run(["scripted:2", "random"], ["DCG:2"], limit=3, seed=5)
     scripted = [r for r in result.records if r["agent"] == "scripted"]

@@ -155,3 +155,55 @@ def test_gymnasium_vector_wrappers_work_over_it():
             returns += [float(r) for r, done in zip(infos["episode"]["r"], infos["_episode"], strict=True) if done]
     vec.close()
     assert returns == [1.0] * 4
+
+
+class BreaksOn(CountOracle):
+    """A CountOracle that breaks the env (``BOOM``: a task error) on the samples in ``bad``."""
+
+    def __init__(self, env, bad):
+        super().__init__(env)
+        self.bad = bad
+
+    def act(self, observation, info):
+        return "BOOM" if self.env.sample.id in self.bad else super().act(observation, info)
+
+
+def test_resume_from_a_run_folder_honours_the_retry_limit(tmp_path):
+    import json
+
+    def session(max_retries, bad):
+        vec = SchedulerVectorEnv([count_task("A", 2, size=3)], num_envs=2, agent="v", out=str(tmp_path),
+                                 max_retries=max_retries)
+        try:
+            drive(vec, lambda env: BreaksOn(env, bad))
+        finally:
+            vec.close()
+        return [(r["sample_id"], r["outcome"], r["attempt"]) for r in vec.records]
+
+    first = session(1, {"c001"})
+    assert sorted(first) == [("c000", "completed", 1), ("c001", "task_error", 1), ("c001", "task_error", 2),
+                             ("c002", "completed", 1)]
+    assert session(1, set()) == []  # same settings: finished samples skipped, c001 used up its attempts
+    assert session(2, set()) == [("c001", "completed", 3)]  # a higher limit: one more attempt, numbered on
+    lines = [json.loads(x) for x in (tmp_path / "v" / "A.jsonl").read_text().splitlines()]
+    assert len(lines) == 5
+    assert sorted(r["sample_id"] for r in lines if r["outcome"] == "completed") == ["c000", "c001", "c002"]
+
+
+def test_vector_api_edges_info_masks_and_close():
+    import gymnasium as gym
+
+    vec = SchedulerVectorEnv([count_task("A", 1, size=2), count_task("B", 1, size=2)], num_envs=3)
+    with pytest.raises(gym.error.ResetNeeded):
+        vec.step(["WAIT"] * 3)
+    assert vec.single_observation_space.contains("any text") and len(vec.observation_space) == 3
+    obs, infos = vec.reset(seed=0)
+    for key, value in infos.items():  # Gymnasium's vector info layout: every key has a bool mask
+        if not key.startswith("_"):
+            mask = infos[f"_{key}"]
+            assert mask.dtype == np.bool_ and mask.shape == (3,) and len(value) == 3
+    assert list(infos["_slot_task"]) == [True, True, False] and sorted(infos["slot_task"][:2]) == ["A", "B"]
+    with pytest.raises(ValueError, match="expected 3 actions"):
+        vec.step(["WAIT"] * 2)
+    vec.close()
+    vec.close()  # closing twice is harmless
