@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import enum
 import logging
 import traceback
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -15,6 +17,13 @@ from agentbench_gym.errors import ResetNeeded
 from agentbench_gym.spaces import UnicodeText
 
 logger = logging.getLogger(__name__)
+
+MAX_OBSERVATION_CHARS = 1 << 17
+"""Observation space bound (131,072 characters). AgentBench's observations are far shorter; the
+bound keeps ``gym.make_vec(..., "async")`` cheap, since Gymnasium's shared memory for a text space
+holds ``max_length`` code points per env and copies all of them on every step."""
+
+_CUT_NOTE = "\n[observation cut: it exceeded the observation space's length]"
 
 Message = dict[str, str]
 """A chat message ``{"role": "user" | "assistant", "content": str}``."""
@@ -90,6 +99,19 @@ class TurnResult:
     progress: float | None = None
 
 
+_LIVE_ENVS: weakref.WeakSet[AgentBenchEnv] = weakref.WeakSet()
+
+
+@atexit.register
+def _release_live_envs() -> None:
+    """Free what envs still hold when the interpreter exits (sandboxes, databases, temp dirs)."""
+    for env in list(_LIVE_ENVS):
+        try:
+            env.close()
+        except Exception:  # one env's failure must not keep the others' resources alive
+            logger.exception("%s: close at exit failed", env.task)
+
+
 class AgentBenchEnv(gym.Env[str, str]):
     """Base class of the AgentBench text environments.
 
@@ -147,7 +169,7 @@ class AgentBenchEnv(gym.Env[str, str]):
         self.max_turns = max_turns if max_turns is not None else self.default_max_turns
         self.render_mode = render_mode
         self.dense = dense
-        self.observation_space = UnicodeText()
+        self.observation_space = UnicodeText(max_length=MAX_OBSERVATION_CHARS)
         self.action_space = UnicodeText()
         self.samples: Sequence[Any] = tuple(self._load_samples(self.split, data_dir))
         if not self.samples:
@@ -159,6 +181,7 @@ class AgentBenchEnv(gym.Env[str, str]):
         self._transcript: list[Message] = []
         self._progress = 0.0
         self._active = False
+        _LIVE_ENVS.add(self)
 
     # ----------------------------------------------------------------- hooks
     def _load_samples(self, split: str, data_dir: str | None) -> Sequence[Any]:
@@ -216,6 +239,7 @@ class AgentBenchEnv(gym.Env[str, str]):
             self._release()  # a failed start must not leak the half-built episode
             raise
         self._active = True
+        observation = self._bounded(observation)
         self._transcript = [*prefix, {"role": "user", "content": observation}]
         info = self._info()
         info["prefix"] = list(prefix)
@@ -244,6 +268,24 @@ class AgentBenchEnv(gym.Env[str, str]):
                 result = self._on_limit(result, Outcome.TASK_LIMIT)
         return self._finish_step(result, error)
 
+    def end_episode(self, outcome: Outcome | str, reason: str = ""):
+        """End the running episode from the agent's side, returning what ``step`` would.
+
+        For outcomes the env cannot see itself: ``context_limit`` (the conversation no longer
+        fits the agent's context; scored by the task's ``_on_limit``, 0 by default) and
+        ``agent_error`` (the policy failed; never scored). Resources are released as usual.
+        """
+        outcome = Outcome(outcome)
+        if outcome not in (Outcome.CONTEXT_LIMIT, Outcome.AGENT_ERROR):
+            raise ValueError(f"end_episode takes context_limit or agent_error, got {outcome.value!r}")
+        if not self._active:
+            raise ResetNeeded(f"{self.task}: no running episode to end")
+        note = f"[{outcome.value}] {reason}".rstrip()
+        result = TurnResult(note, outcome)
+        if outcome is Outcome.CONTEXT_LIMIT:  # scored like the turn limit (partial credit per task)
+            result = self._on_limit(TurnResult(note, Outcome.RUNNING), outcome)
+        return self._finish_step(TurnResult(note, outcome, result.score, result.metrics), None)
+
     def render(self) -> str | None:
         """Return the transcript as text in ``"ansi"`` mode."""
         if self.render_mode != "ansi":
@@ -254,6 +296,7 @@ class AgentBenchEnv(gym.Env[str, str]):
         """Release the episode's resources; safe to call more than once."""
         self._active = False
         self._release()
+        _LIVE_ENVS.discard(self)
         super().close()
 
     # -------------------------------------------------------------- helpers
@@ -280,10 +323,18 @@ class AgentBenchEnv(gym.Env[str, str]):
         n = self.repeat_limit
         return n is not None and len(self._replies) >= n and len(set(self._replies[-n:])) == 1
 
+    def _bounded(self, observation: str) -> str:
+        """Cut an observation that would not fit the observation space (never expected)."""
+        limit = self.observation_space.max_length
+        if len(observation) <= limit:
+            return observation
+        return observation[: limit - len(_CUT_NOTE)] + _CUT_NOTE
+
     def _finish_step(self, result: TurnResult, error: str | None):
         outcome = Outcome(result.outcome)
         self._outcome = outcome
-        self._transcript.append({"role": "user", "content": result.observation})
+        observation = self._bounded(result.observation)
+        self._transcript.append({"role": "user", "content": observation})
         reward = 0.0
         if outcome.ended:
             self._active = False
@@ -301,7 +352,7 @@ class AgentBenchEnv(gym.Env[str, str]):
             self._release()
         if error is not None:
             info["error"] = error
-        return result.observation, reward, outcome.terminates, outcome.truncates, info
+        return observation, reward, outcome.terminates, outcome.truncates, info
 
     def _info(self) -> dict[str, Any]:
         info: dict[str, Any] = {

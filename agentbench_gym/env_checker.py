@@ -102,8 +102,9 @@ def check_hostile_input(env: gym.Env, replies: Iterable[str], *, seed: int = 0) 
     env.reset(seed=seed)
     for i, reply in enumerate(replies):
         obs, _reward, terminated, truncated, info = env.step(reply)
-        if not isinstance(obs, str):
-            raise AssertionError(f"observation is {type(obs).__name__}, not str")
+        if not env.observation_space.contains(obs):
+            raise AssertionError(f"observation ({type(obs).__name__}, {len(obs) if isinstance(obs, str) else '?'} "
+                                 "chars) is not in the observation space")
         check_info(info, ended=terminated or truncated)
         if terminated or truncated:
             counts[info["outcome"]] = counts.get(info["outcome"], 0) + 1

@@ -32,3 +32,7 @@ class ResetNeeded(AgentBenchError, RuntimeError):
 
 class AgentError(AgentBenchError, RuntimeError):
     """A policy failed for good (e.g. an HTTP error after every retry)."""
+
+
+class ContextLimitExceeded(AgentBenchError, RuntimeError):
+    """The conversation no longer fits the agent's context (the episode ends as ``context_limit``)."""

@@ -9,6 +9,12 @@ import gymnasium as gym
 # Only tasks whose env really works are listed; each issue that lands a task adds its line.
 ENV_ENTRY_POINTS: dict[str, tuple[str, str]] = {
     "DCG": ("AgentBench/DCG-v0", "agentbench_gym.envs.card_game.env:CardGameEnv"),
+    "DB": ("AgentBench/DB-v0", "agentbench_gym.envs.database.env:DatabaseEnv"),
+    "WB": ("AgentBench/WB-v0", "agentbench_gym.envs.web_browsing.env:WebBrowsingEnv"),
+    "KG": ("AgentBench/KG-v0", "agentbench_gym.envs.knowledge_graph.env:KnowledgeGraphEnv"),
+    "WS": ("AgentBench/WS-v0", "agentbench_gym.envs.web_shopping.env:WebShopEnv"),
+    "LTP": ("AgentBench/LTP-v0", "agentbench_gym.envs.lateral_thinking.env:LateralThinkingEnv"),
+    "OS": ("AgentBench/OS-v0", "agentbench_gym.envs.os_shell.env:OSShellEnv"),
     "HH": ("AgentBench/HH-v0", "agentbench_gym.envs.household.env:HouseholdEnv"),
 }
 

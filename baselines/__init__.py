@@ -6,6 +6,8 @@ import importlib
 from typing import Any
 
 import gymnasium as gym
+from agentbench_gym.baselines.hf_policy import HFPolicy
+from agentbench_gym.baselines.openai_chat import OpenAIChatPolicy
 from agentbench_gym.baselines.random_policy import RandomPolicy
 
 from agentbench_gym.policy import Policy
@@ -33,7 +35,8 @@ def make_policy(spec: str, env: gym.Env | None = None, *, seed: int | None = Non
 
     Args:
         spec: ``"scripted"`` (the task's oracle, needs ``env``), ``"random"``, a task baseline
-            name from ``TASK_BASELINES``, or ``"openai:MODEL"`` (once the LLM policy is installed).
+            name from ``TASK_BASELINES``, ``"openai:MODEL"`` (``OpenAIChatPolicy``; kwargs such as
+            ``base_url``, ``api_key``, ``temperature``) or ``"hf:PATH"`` (``HFPolicy`` on local weights).
         env: the env the policy will play; scripted solvers read its ground truth.
         seed: seed for policies that draw random numbers.
         **kwargs: passed to the policy's constructor.
@@ -48,11 +51,17 @@ def make_policy(spec: str, env: gym.Env | None = None, *, seed: int | None = Non
     if spec == "random":
         if "templates" not in kwargs and env is not None:
             kwargs["templates"] = getattr(env.unwrapped, "reply_examples", ())
+        if "templates" not in kwargs:  # explicit templates (as the registry suite passes) win
+            kwargs["templates"] = getattr(env.unwrapped, "reply_examples", ()) if env is not None else ()
         return RandomPolicy(seed=seed, **kwargs)
     if spec in TASK_BASELINES:
         return _load(TASK_BASELINES[spec])(seed=seed, **kwargs)
-    known = ["scripted", "random", *TASK_BASELINES]
+    if spec.startswith("openai:") and spec[len("openai:"):]:
+        return OpenAIChatPolicy(spec[len("openai:"):], **kwargs)
+    if spec.startswith("hf:") and spec[len("hf:"):]:
+        return HFPolicy(spec[len("hf:"):], **kwargs)
+    known = ["scripted", "random", "openai:MODEL", "hf:PATH", *TASK_BASELINES]
     raise ValueError(f"unknown policy {spec!r}; known: {', '.join(known)}")
 
 
-__all__ = ["TASK_BASELINES", "RandomPolicy", "baseline_task", "make_policy"]
+__all__ = ["TASK_BASELINES", "HFPolicy", "OpenAIChatPolicy", "RandomPolicy", "baseline_task", "make_policy"]

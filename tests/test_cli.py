@@ -20,7 +20,7 @@ def run_cli(*args: str, stdin: str = "", timeout: float = 120) -> subprocess.Com
 def test_help_explains_every_command():
     result = run_cli("--help")
     assert result.returncode == 0
-    for command in ("list", "play", "run", "doctor"):
+    for command in ("list", "play", "run", "eval", "doctor"):
         assert command in result.stdout
     play = run_cli("play", "--help")
     assert "ID" in play.stdout and "--sample" in play.stdout
@@ -52,9 +52,9 @@ def test_play_rejects_unknown_env():
     assert result.returncode != 0 and "unknown env" in result.stderr
 
 
-def test_run_prints_a_results_table():
+def test_run_prints_a_results_table(tmp_path):
     task = sorted(agentbench_gym.TASKS)[0]
-    result = run_cli("run", "--task", task, "--agent", "scripted", "--limit", "2")
+    result = run_cli("run", "--task", task, "--agent", "scripted", "--limit", "2", "--out", str(tmp_path / "run"))
     assert result.returncode == 0, result.stderr
     assert "AgentBench results" in result.stdout and task in result.stdout and "scripted" in result.stdout
 
@@ -64,3 +64,14 @@ def test_doctor_reports_every_task():
     assert result.returncode == 0, result.stderr
     for task in agentbench_gym.TASKS:
         assert task in result.stdout
+
+
+@pytest.mark.skipif("OS" not in agentbench_gym.TASKS, reason="OS env not registered")
+def test_play_os_runs_commands_even_without_sbin_on_path():
+    # run_cli's PATH lacks /usr/sbin; the sandbox must still start and run the command.
+    replies = "Think: look.\nAct: bash\n```bash\necho hi-from-$((6*7))\n```\n.\nAct: finish\n.\n"
+    result = run_cli("play", "OS", "--sample", "0", stdin=replies)
+    if "unavailable" in result.stdout + result.stderr:
+        pytest.skip("the local OS sandbox is unavailable on this machine")
+    assert result.returncode == 0, result.stderr
+    assert "hi-from-42" in result.stdout and "outcome: completed" in result.stdout

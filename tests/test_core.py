@@ -6,7 +6,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 from helpers import GuessWordEnv
 
-from agentbench_gym import Outcome, UnicodeText
+from agentbench_gym import Outcome, TurnResult, UnicodeText
 from agentbench_gym.errors import ResetNeeded
 
 
@@ -148,3 +148,68 @@ def test_render_ansi_shows_the_transcript_and_close_is_idempotent():
     assert "Rules." in text and "GUESS: q" in text and "Cold." in text
     env.close()
     env.close()
+
+
+def test_observations_always_fit_the_observation_space():
+    class LongEchoEnv(GuessWordEnv):
+        def _turn(self, reply):
+            return super()._turn(reply[:9]) if reply.startswith("ANSWER") else TurnResult(reply * 3)
+
+    env = LongEchoEnv()
+    env.reset(options={"sample": 0})
+    obs = env.step("x" * env.observation_space.max_length)[0]
+    assert env.observation_space.contains(obs) and obs.endswith("length]")
+    assert env.step("short")[0] == "shortshortshort"
+
+
+def test_any_text_round_trips_through_async_vector_shared_memory():
+    from gymnasium.vector.utils import create_shared_memory, read_from_shared_memory, write_to_shared_memory
+
+    space = UnicodeText(max_length=64)
+    memory = create_shared_memory(space, n=3)
+    texts = ["héllo 中文 \udcff\x00 end", "", "x" * 64]
+    for i, text in enumerate(texts):
+        write_to_shared_memory(space, i, text, memory)
+    assert read_from_shared_memory(space, memory, n=3) == tuple(texts)
+    write_to_shared_memory(space, 0, "ab", memory)  # a shorter text leaves no tail behind
+    assert read_from_shared_memory(space, memory, n=3)[0] == "ab"
+
+
+def test_resources_are_released_at_interpreter_exit_even_after_an_exception(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    marker = tmp_path / "released"
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from helpers import GuessWordEnv\n"
+        "class MarkingEnv(GuessWordEnv):\n"
+        "    def _release(self):\n"
+        "        if self.sample is not None:\n"
+        "            open(sys.argv[2], 'a').write('x')\n"
+        "env = MarkingEnv(); env.reset(seed=0)\n"
+        "if sys.argv[3] == 'crash':\n"
+        "    raise RuntimeError('crash without close()')\n"
+    )
+    for mode in ("crash", "normal"):
+        marker.unlink(missing_ok=True)
+        result = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent), str(marker), mode],
+                                capture_output=True, text=True)
+        assert result.returncode == (1 if mode == "crash" else 0), result.stderr
+        assert marker.read_text() == "x", f"{mode}: the episode was not released at exit"
+
+
+def test_gym_make_with_module_prefix_registers_without_importing(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, gymnasium as gym\n"
+        "assert 'agentbench_gym' not in sys.modules\n"
+        "env = gym.make('agentbench_gym:AgentBench/DCG-v0'); obs, info = env.reset(seed=0); env.close()\n"
+        "print(info['task'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "DCG"

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from agentbench_gym.core import Outcome
 from agentbench_gym.envs.card_game.engine import Game
-from agentbench_gym.envs.card_game.env import TRIES, Seat
+from agentbench_gym.envs.card_game.seat import TRIES, Seat
 from agentbench_gym.errors import MissingExtra
 from agentbench_gym.spaces import UnicodeText
 

@@ -35,9 +35,9 @@ _ACTION_FORMAT = repr({"pick_fish": "pick an alive fish, you should give the nam
                        "action": "choose from [normal, active]",
                        "target_position": "target's position, you must choose from [0,3]"})
 
-GUESS_RULES = f"""This is a two-player battle game with four pet fish in each team. The types of fish may vary.
-Each fish has its initial health, attack power, active ability, and passive ability.
-All fish's identities are initially hidden. You should guess one of the enemy fish's identities in each round. If you guess right, the enemy fish's identity is revealed, and each of the enemy's fish will get 50 damage. You can only guess the identity of the live fish.
+def _rules(intro: str, reply_format: str) -> str:
+    """A rules message: its own opening lines, then the rosters and reply format both share."""
+    return f"""{intro}
 The victory condition is to have more fish alive at the end of the game.
 
 The following are the four types of your pet fish:
@@ -47,28 +47,21 @@ The following are the four types of enemy's pet fish:
 {_FISH}
 
 Play the game with me. In each round, you should output your thinking process, and return your move with following JSON format:
-{_GUESS_FORMAT}
+{reply_format}
 
 Notice! You must return your move in each round. Otherwise, you will be considered defeated."""
+
+
+GUESS_RULES = _rules("""This is a two-player battle game with four pet fish in each team. The types of fish may vary.
+Each fish has its initial health, attack power, active ability, and passive ability.
+All fish's identities are initially hidden. You should guess one of the enemy fish's identities in each round. If you guess right, the enemy fish's identity is revealed, and each of the enemy's fish will get 50 damage. You can only guess the identity of the live fish.""", _GUESS_FORMAT)
 """The rules message of the guess conversation (2,910 characters)."""
 
-ACTION_RULES = f"""This is a two-player battle game with four pet fish on each team. The types of fish may vary.
+ACTION_RULES = _rules("""This is a two-player battle game with four pet fish on each team. The types of fish may vary.
 Each fish has its 400 initial health, 200 attack power, active ability, and passive ability.
 You can choose a live fish to use its active skill or normal attack (causing half of attack power as damage) on an enemy fish each round.
 When the conditions are met, the fish's passive ability will automatically trigger, regardless of whether it is chosen.
-Your fish's identity is initially hidden. The enemy can guess one of your fish's identity in each round. If the enemy guesses right, your fish's identity is revealed, and each of your fish will get 50 damage.
-The victory condition is to have more fish alive at the end of the game.
-
-The following are the four types of your pet fish:
-{_FISH}
-
-The following are the four types of enemy's pet fish:
-{_FISH}
-
-Play the game with me. In each round, you should output your thinking process, and return your move with following JSON format:
-{_ACTION_FORMAT}
-
-Notice! You must return your move in each round. Otherwise, you will be considered defeated."""
+Your fish's identity is initially hidden. The enemy can guess one of your fish's identity in each round. If the enemy guesses right, your fish's identity is revealed, and each of your fish will get 50 damage.""", _ACTION_FORMAT)
 """The rules message of the action conversation (3,178 characters)."""
 
 GUESS_TEMPLATE = ("\nPrevious Guess: \n{}\nLive Unknown Enemy Fish: \n{}\nEnemy's previous action: \n{}\n"
