@@ -13,8 +13,8 @@ with ``--samples`` samples, each agent with 2 workers and each task with 4 env w
   the jobs) — the scheduler overhead per assignment.
 - idle gap: from an episode's end (on its env worker thread) to the next episode's start on the
   freed capacity — what a polling assigner makes seconds long.
-- utilisation: while work remains (jobs still queued), the time-average of running episodes over
-  the most the limits allow (min(Σ w(A), Σ w(T)) here, every pair having work).
+- utilisation: while work remains (jobs still queued), the time-average of episodes running on
+  their env threads over the most the limits allow (min(Σ w(A), Σ w(T)) here, every pair having work).
 """
 
 from __future__ import annotations
@@ -36,18 +36,31 @@ Each agent has w(A)=2, each task w(T)=4 and every (agent, task) pair 20 samples 
 two-reply task; envs are built before the clock starts. *solve* is one assignment step of the
 running scheduler: `plan_assignment` first fills the pairs greedily and keeps that plan when it
 meets a cut bound (then it is a maximum flow), else runs networkx's Edmonds–Karp; the first
-table shows both on a whole assignment. *idle gap* is from an episode's end on its env thread to
-the next episode's start on the freed capacity (AgentBench's assigner polls every few seconds).
-*utilisation* is busy worker time over usable capacity while jobs are queued (usable: min(Σ w(A),
-Σ w(T)) over the agents and tasks that still have work).
+table shows both on a whole assignment (a running scheduler passes only the pairs whose agent and
+task both have a free worker). An episode that ends gives its capacity back and starts the next
+ones from its own thread, under the scheduler's lock (`runner/dispatch.py`): one solve per
+finished episode, no hop through the event loop. *idle gap* is from an episode's end on its env
+thread to the next episode's start on the freed capacity (AgentBench's assigner polls every few
+seconds). *utilisation* is busy worker time over usable capacity × wall time while jobs are
+queued (busy: from an episode's start to its end on its env thread; usable: min(Σ w(A), Σ w(T))
+over the agents and tasks that still have work).
 
-- Targets: idle gap ≤ 5 ms median — met with a 10 ms policy (under 0.5 ms) and with an instant
-  policy up to 8 agents; at 64 × 8 with an instant policy (≈ 5 ms) the ~100 µs episodes end faster than
-  one event loop restarts them (≈ 5-6 k episodes/s on this shared 2-core VM), so the gap is
-  queueing at the loop. Utilisation ≥ 95 % while work remains — met whenever a reply takes
-  ~10 ms or more (any LLM call does); with an instant policy an episode is shorter than the
-  hand-off itself, so utilisation there measures the loop, not the plan.
-- Measured on the shared project VM (load average 4-8 during the run); numbers vary ±20 %.
+- Idle gap ≤ 5 ms median: met everywhere (≤ 0.15 ms). Before the dispatcher, 64 × 8 with an
+  instant policy had 5-6.5 ms: every ~60 µs episode went back through the one event loop. With
+  an instant policy the p95 (8-23 ms) is the GIL: an episode is pure Python, one thread runs at a
+  time, so each of the C slots waits on average about C / (episodes/s) between its episodes
+  (32 / 7500 ≈ 4 ms); most hand-offs chain at once on the same thread and a few wait long.
+- Utilisation ≥ 95 % while work remains: met whenever a reply waits on anything (10 ms policy:
+  ≈ 97-99 %). With an instant policy it cannot be reached in one process, and the 33-48 %
+  reported before are not comparable: at most one of the 2-32 slots runs Python at a time, so
+  the ceiling is about 1 / capacity (50 %, 6 %, 3 %). The old figures ended each busy span when
+  the event loop saw the episode end, counting the hop through the loop as busy; with spans
+  ending on the env thread the old runner measured 22 % / 2.8 % / 1.6 % (1 / 8 / 64 agents).
+- Before the dispatcher (main at 46db1a7, same command and VM; old span definition), instant
+  policy: 1 × 8: 5586 episodes/s, gap 0.28 ms (p95 0.56), 48.2 %; 8 × 8: 4955/s, 2.99 ms
+  (6.91), 31.6 %; 64 × 8: 5335/s, 6.45 ms (11.43), 33.3 %. 10 ms policy: gaps 0.56 / 0.51 /
+  0.36 ms, utilisation 98.4 / 96.2 / 97.6 %.
+- Measured on the shared project VM (2 cores, load average 2-3; numbers vary ±20 %).
 """
 HEADING = "## Runner: max-flow scheduling overhead, idle gaps, utilisation"
 
@@ -101,10 +114,13 @@ class Instant:
 def utilisation(stats) -> float:
     """Busy worker time over usable capacity × time, from the first start until the queue ran dry.
 
-    An episode's busy span runs from its start on the env worker to its end as seen by the loop,
-    so the hand-off (end → loop → max flow → next start) counts as idle. The usable capacity at a
-    moment is min(Σ w(A), Σ w(T)) over the agents and tasks that still have work then (an agent
-    whose own samples are all started cannot help the others).
+    An episode's busy span runs from its start to its end on the env worker's thread, so the
+    hand-off (end → give capacity back → max flow → next start) counts as idle. (Before the
+    dispatcher the span ended when the event loop saw the episode end, which counted the hop
+    through the loop as busy.) The usable capacity at a moment is min(Σ w(A), Σ w(T)) over the
+    agents and tasks that still have work then (an agent whose own samples are all started cannot
+    help the others). With an instant policy an episode is pure Python, and only one thread runs
+    Python at a time (the GIL): the ceiling is then about 1 / capacity, whatever the runner does.
     """
     timeline = stats["timeline"]
     dry = next((t for t, _, queued, _ in timeline if queued == 0), stats["wall_seconds"])

@@ -1,9 +1,10 @@
 """The runner: max-flow scheduled episodes on asyncio, env work in threads, results to a folder.
 
-Each episode ends with an event on the loop; its agent and task workers are given back and the
-max flow is solved again at once, so the next episode starts within a millisecond or so
-(AgentBench's assigner polls every few seconds). Envs of a task are kept in a pool and reused
-by later episodes (an env is reset between episodes; one that failed is closed and replaced).
+When an episode ends, the thread it ended on gives its agent and task workers back and solves
+the max flow again under the scheduler's lock (``dispatch``), so the next episode starts at once,
+without a round trip through the event loop (AgentBench's assigner polls every few seconds).
+Envs of a task are kept in a pool and reused by later episodes (an env is reset between
+episodes; one that failed is closed and replaced).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import gymnasium as gym
 import agentbench_gym
 from agentbench_gym.core import Outcome
 from agentbench_gym.runner.config import AgentSpec, TaskSpec, parse_agent, parse_task
+from agentbench_gym.runner.dispatch import Dispatcher, Inbox
 from agentbench_gym.runner.play import aplay_episode
 from agentbench_gym.runner.pool import EnvPool, EnvWorker
 from agentbench_gym.runner.progress import RunProgress
@@ -152,95 +154,71 @@ async def arun(agents: Sequence[AgentSpec | str] | dict[str, str], tasks: Sequen
 async def _loop(scheduler: Scheduler, pools: dict[str, EnvPool], agents: dict[str, AgentSpec],
                 store: RunStore | None, bars: RunProgress,
                 finals: dict[tuple[str, str, str], dict[str, Any]], run_id: str, max_retries: int) -> dict[str, Any]:
-    """Start what the max flow allows, wait for any episode to end, give its capacity back, repeat."""
-    loop = asyncio.get_running_loop()
-    tasks: set[asyncio.Task] = set()
-    ended_queue: asyncio.Queue = asyncio.Queue()
-    gaps: list[float] = []
-    spans: list[tuple[float, float]] = []
-    timeline: list[tuple[float, int, int, int]] = []  # (time, running, queued, usable capacity)
-    t0 = time.perf_counter()
-    episodes = 0
+    """Let the dispatcher start episodes from the threads they end on; keep the books on the loop.
 
-    def launch(freed_at: float | None) -> None:
-        for job in scheduler.assign():
-            worker = pools[job.task].try_take()
-            if worker is not None:
-                submit(worker, job, freed_at)
-            else:  # the pool has no free env yet: build one off the loop, then submit
-                keep(loop.create_task(_build_then_submit(job, freed_at)))
-        timeline.append((time.perf_counter() - t0, scheduler.running, scheduler.queued,
-                         scheduler.usable_capacity()))
+    See ``dispatch``: the loop stores the records, moves the bars, builds envs a task lacks,
+    closes broken ones and plays async policies, until the dispatcher says all is done.
+    """
+    loop = asyncio.get_running_loop()
+    inbox = Inbox(loop)
+    dispatcher = Dispatcher(scheduler, pools, agents, run_id, max_retries, inbox)
+    tasks: set[asyncio.Task] = set()
+    episodes = 0
 
     def keep(task: asyncio.Task) -> None:
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
-    async def _build_then_submit(job: Job, freed_at: float | None) -> None:
+    async def build_then_submit(job: Job, freed_at: float | None) -> None:
         try:
             worker = await loop.run_in_executor(None, pools[job.task].take)
         except BaseException as exc:  # an env that cannot be built stops the run with its error
-            ended_queue.put_nowait(exc)
+            inbox.post(("error", exc, None, None))
             return
-        submit(worker, job, freed_at)
+        dispatcher.submit(worker, job, freed_at)
 
-    def submit(worker: EnvWorker, job: Job, freed_at: float | None) -> None:
-        # No asyncio task per episode: the worker thread's future calls back into the loop.
-        future = worker.start_job(agents[job.agent], job, run_id, freed_at, gaps)
-        future.add_done_callback(lambda f: loop.call_soon_threadsafe(landed, worker, job, f))
-
-    def landed(worker: EnvWorker, job: Job, future) -> None:
-        error = future.exception()
-        if error is not None:
-            pools[job.task].give_back(worker, broken=True)
-            ended_queue.put_nowait(error)
-            return
-        done, value, started, ended = future.result()
-        if done:
-            finish(worker, job, value, started, ended)
-        else:  # an async policy: it answers on the loop, the env works on its thread
-            keep(loop.create_task(_play_async(worker, job, value, started)))
-
-    def finish(worker: EnvWorker, job: Job, record: dict[str, Any], started: float, ended: float) -> None:
-        pools[job.task].give_back(worker, record["outcome"] == Outcome.TASK_ERROR)
-        spans.append((started - t0, time.perf_counter() - t0))
-        ended_queue.put_nowait((job, record, ended))
-
-    async def _play_async(worker: EnvWorker, job: Job, policy: Any, started: float) -> None:
+    async def play_async(worker: EnvWorker, job: Job, policy: Any, started: float) -> None:
         try:  # the env's calls run on episode.py's own thread for this env, one thread per env as here
             record = await aplay_episode(worker.env, policy, index=job.index, seed=job.seed, run_id=run_id,
                                          agent=job.agent, attempt=job.attempt, task=job.task)
         except BaseException as exc:
-            pools[job.task].give_back(worker, broken=True)
-            ended_queue.put_nowait(exc)
+            inbox.post(("error", exc, worker, job))
             return
-        finish(worker, job, record, started, time.perf_counter())
+        dispatcher.finish(worker, job, record, started, time.perf_counter())
 
-    launch(None)
-    while scheduler.running:
-        batch = [await ended_queue.get()]
-        while not ended_queue.empty():
-            batch.append(ended_queue.get_nowait())
-        for item in batch:
-            if isinstance(item, BaseException):
-                for task in tasks:
-                    task.cancel()
-                raise item
-        # Capacity first: give it back and start the next episodes, then do the bookkeeping.
-        for job, record, _ in batch:
-            scheduler.release(job)
-            if not Outcome(record["outcome"]).scored and job.attempt <= max_retries:
-                scheduler.add(Job(job.agent, job.task, job.index, job.sample_id, job.seed, job.attempt + 1))
-        launch(min(ended for _, _, ended in batch))
-        for job, record, _ in batch:
-            episodes += 1
-            if store is not None:
-                store.append(record)
-            finals[(job.agent, job.task, job.sample_id)] = record
-            failed = not Outcome(record["outcome"]).scored
-            bars.episode(job.agent, job.task, record["outcome"], final=not failed or job.attempt > max_retries)
-    return {"episodes": episodes, "wall_seconds": time.perf_counter() - t0, "idle_gaps": gaps,
-            "timeline": timeline, "spans": spans}
+    try:
+        dispatcher.start()
+        while True:
+            for item in await inbox.take():
+                kind = item[0]
+                if kind == "record":
+                    _, job, record = item
+                    episodes += 1
+                    if store is not None:
+                        store.append(record)
+                    finals[(job.agent, job.task, job.sample_id)] = record
+                    failed = not Outcome(record["outcome"]).scored
+                    bars.episode(job.agent, job.task, record["outcome"],
+                                 final=not failed or job.attempt > max_retries)
+                elif kind == "build":
+                    keep(loop.create_task(build_then_submit(item[1], item[2])))
+                elif kind == "discard":
+                    pools[item[2]].discard(item[1])
+                elif kind == "async":
+                    keep(loop.create_task(play_async(*item[1:])))
+                elif kind == "error":
+                    _, error, worker, job = item
+                    if worker is not None:
+                        pools[job.task].give_back(worker, broken=True)
+                    raise error
+                else:  # "done": the last item of the run
+                    return {"episodes": episodes, "wall_seconds": time.perf_counter() - dispatcher.t0,
+                            "idle_gaps": dispatcher.gaps, "timeline": dispatcher.timeline,
+                            "spans": dispatcher.spans}
+    finally:
+        dispatcher.stop()
+        for task in tasks:
+            task.cancel()
 
 
 def _check_unique(names: list[str], what: str) -> None:

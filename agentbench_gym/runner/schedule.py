@@ -146,6 +146,9 @@ class Scheduler:
         self.free_agent = dict(agent_workers)
         self.free_task = dict(task_workers)
         self.queues: dict[Pair, deque[Job]] = {}
+        # The pairs of each agent and of each task, so that ``assign`` looks only at pairs that can
+        # carry flow (both ends with a free worker), not at every pair of the run.
+        self._pairs_of: dict[tuple[str, str], list[Pair]] = {}
         self.running = 0
         # Queued jobs per agent and per task, kept up to date so that the counts cost O(1).
         self._queued_agent = dict.fromkeys(agent_workers, 0)
@@ -159,7 +162,12 @@ class Scheduler:
         """Queue a job (a new one, or a retry) at the end of its pair's queue."""
         if job.agent not in self.agent_workers or job.task not in self.task_workers:
             raise KeyError(f"job {job} names an unknown agent or task")
-        self.queues.setdefault((job.agent, job.task), deque()).append(job)
+        pair = (job.agent, job.task)
+        if pair not in self.queues:
+            self.queues[pair] = deque()
+            self._pairs_of.setdefault(("agent", job.agent), []).append(pair)
+            self._pairs_of.setdefault(("task", job.task), []).append(pair)
+        self.queues[pair].append(job)
         self._queued_agent[job.agent] += 1
         self._queued_task[job.task] += 1
         self._queued += 1
@@ -178,8 +186,8 @@ class Scheduler:
         """Solve the max flow on the free capacity and take the jobs it starts off their queues."""
         if not self._queued:
             return []
-        remaining = {pair: len(q) for pair, q in self.queues.items() if q}
         started = time.perf_counter()
+        remaining = self._live_pairs()
         plan = plan_assignment(self.free_agent, self.free_task, remaining)
         jobs: list[Job] = []
         for (agent, task), count in plan.items():
@@ -194,6 +202,23 @@ class Scheduler:
         self.running += len(jobs)
         self.solve_times.append(time.perf_counter() - started)
         return jobs
+
+    def _live_pairs(self) -> dict[Pair, int]:
+        """Queued jobs of the pairs whose agent and task both have a free worker (the rest get no flow).
+
+        Only the pairs of the smaller side with free workers are looked at: after one episode ends
+        that is usually the one task (or agent) it gave back.
+        """
+        free_agent, free_task = self.free_agent, self.free_task
+        agents = [("agent", a) for a, n in free_agent.items() if n > 0 and self._queued_agent[a]]
+        tasks = [("task", t) for t, n in free_task.items() if n > 0 and self._queued_task[t]]
+        remaining: dict[Pair, int] = {}
+        for key in tasks if len(tasks) <= len(agents) else agents:
+            for pair in self._pairs_of.get(key, ()):
+                count = len(self.queues[pair])
+                if count and free_agent[pair[0]] > 0 and free_task[pair[1]] > 0:
+                    remaining[pair] = count
+        return remaining
 
     def release(self, job: Job) -> None:
         """Give back the agent and task worker a finished job held."""
