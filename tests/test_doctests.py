@@ -5,10 +5,10 @@ from __future__ import annotations
 import doctest
 
 import pytest
+from agentbench_gym.wrappers import chat_history, history_truncation, nonchat_prompt
 
 from agentbench_gym import metrics
 from agentbench_gym.runner import config, schedule
-from agentbench_gym.wrappers import chat_history, history_truncation, nonchat_prompt
 
 # Modules whose examples actually run (chat_history's are skipped: they need a registered env).
 RUNNABLE = [schedule, config, metrics, history_truncation, nonchat_prompt]

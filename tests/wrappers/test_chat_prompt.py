@@ -84,7 +84,6 @@ def _chain(env):
 
 def test_chat_history_restarts_the_model_view_when_the_task_resets_history():
     import gymnasium as gym
-
     from agentbench_gym.wrappers import ChatHistory
 
     env = ChatHistory(gym.make("AgentBench/WB-v0"))

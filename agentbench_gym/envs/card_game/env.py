@@ -11,7 +11,7 @@ import numpy as np
 from agentbench_gym.core import AgentBenchEnv, Message, Outcome, TurnResult
 from agentbench_gym.data import read_jsonl
 from agentbench_gym.envs.card_game.bots import AquawarBot, make_bot
-from agentbench_gym.envs.card_game.data import CardGameSample, sample_from_record, make_samples
+from agentbench_gym.envs.card_game.data import CardGameSample, make_samples, sample_from_record
 from agentbench_gym.envs.card_game.engine import FISH_NAMES, MAX_HP, Game
 from agentbench_gym.envs.card_game.prompts import (
     state_table,
