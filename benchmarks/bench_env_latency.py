@@ -14,14 +14,9 @@ import time
 
 import gymnasium as gym
 from agentbench_gym.baselines import make_policy
+from timing import percentile  # benchmarks/timing.py (scripts run with benchmarks/ on sys.path)
 
 import agentbench_gym
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-quantile (0..1) by nearest rank."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def measure(env_id: str, steps: int) -> dict[str, float]:

@@ -24,18 +24,13 @@ import time
 from pathlib import Path
 
 import gymnasium as gym
+from timing import percentile  # benchmarks/timing.py (scripts run with benchmarks/ on sys.path)
 
 import agentbench_gym  # noqa: F401
 from agentbench_gym.envs.lateral_thinking.agreement import probe_agreement
 from agentbench_gym.envs.lateral_thinking.backends.offline import OfflineJudge
 from agentbench_gym.envs.lateral_thinking.data import Fact, KeyPoint, Puzzle, load_builtin
 from agentbench_gym.envs.lateral_thinking.oracle import oracle_questions
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-quantile (0..1) by nearest rank."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def latency(steps: int, embeddings: bool) -> tuple[float, float, int]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 from agentbench_gym.baselines import make_policy
+from timing import percentile  # benchmarks/timing.py (scripts run with benchmarks/ on sys.path)
 
 from agentbench_gym.envs.web_browsing import WebBrowsingEnv
 from agentbench_gym.envs.web_browsing.data import load_builtin, load_data_dir
@@ -27,12 +28,6 @@ from agentbench_gym.envs.web_browsing.sites import E, button, candidates, footer
 from agentbench_gym.envs.web_browsing.tournament import candidate_ranks, parse_page, recall_at_k
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-quantile (0..1) by nearest rank."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def big_page_dir(folder: Path, target_kb: int = 200) -> Path:
