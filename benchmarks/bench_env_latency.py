@@ -13,8 +13,7 @@ import statistics
 import time
 
 import gymnasium as gym
-from agentbench_gym.baselines import make_policy
-from timing import percentile  # benchmarks/timing.py (scripts run with benchmarks/ on sys.path)
+from timing import percentile, scripted_timings  # benchmarks/timing.py (scripts run with benchmarks/ on sys.path)
 
 import agentbench_gym
 
@@ -25,24 +24,7 @@ def measure(env_id: str, steps: int) -> dict[str, float]:
     env = gym.make(env_id)
     env.reset(seed=0)
     make_reset = time.perf_counter() - start
-    policy = make_policy("scripted", env)
-    n_samples = len(env.unwrapped.samples)
-    resets: list[float] = []
-    step_times: list[float] = []
-    episode = 0
-    while len(step_times) < steps:
-        policy.reset()
-        t0 = time.perf_counter()
-        obs, info = env.reset(seed=episode, options={"sample": episode % n_samples})
-        resets.append(time.perf_counter() - t0)
-        done = False
-        while not done:
-            action = policy.act(obs, info)
-            t0 = time.perf_counter()
-            obs, _r, terminated, truncated, info = env.step(action)
-            step_times.append(time.perf_counter() - t0)
-            done = terminated or truncated
-        episode += 1
+    resets, step_times, episode = scripted_timings(env, steps)
     env.close()
     return {
         "make_reset": make_reset,

@@ -40,6 +40,7 @@ from agentbench_gym.trajectory_export import export
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from openai_server import OpenAITestServer
+from timing import scripted_timings  # benchmarks/timing.py (scripts run with benchmarks/ on sys.path)
 
 
 def text_corpus(size: int, rng: np.random.Generator) -> str:
@@ -71,26 +72,6 @@ def bench_tokens(rng: np.random.Generator) -> list[str]:
             f"segments), median | {statistics.median(runs) * 1e3:.2f} ms ({len(history) - len(out)} omitted) |"]
 
 
-def step_times(env: gym.Env, steps: int) -> list[float]:
-    """Step times with the scripted policy (its own time excluded)."""
-    policy = make_policy("scripted", env)
-    n = len(env.unwrapped.samples)
-    times: list[float] = []
-    episode = 0
-    while len(times) < steps:
-        policy.reset()
-        obs, info = env.reset(seed=episode, options={"sample": episode % n})
-        done = False
-        while not done:
-            action = policy.act(obs, info)
-            t0 = time.perf_counter()
-            obs, _, terminated, truncated, info = env.step(action)
-            times.append(time.perf_counter() - t0)
-            done = terminated or truncated
-        episode += 1
-    return times
-
-
 def bench_wrappers(steps: int) -> list[str]:
     rows = ["| id | bare step median | wrapped step median | overhead |", "|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,10 +81,10 @@ def bench_wrappers(steps: int) -> list[str]:
             except Exception as exc:
                 rows.append(f"| {env_id} | not built here ({type(exc).__name__}) | | |")
                 continue
-            plain = statistics.median(step_times(bare, steps))
+            plain = statistics.median(scripted_timings(bare, steps)[1])
             wrapped_env = TrajectoryRecorder(ContextLimit(NonChatPrompt(HistoryTruncation(bare)),
                                                           context_size=1_000_000), Path(tmp) / f"{task}.jsonl")
-            wrapped = statistics.median(step_times(wrapped_env, steps))
+            wrapped = statistics.median(scripted_timings(wrapped_env, steps)[1])
             wrapped_env.close()
             rows.append(f"| {env_id} | {plain * 1e6:.0f} µs | {wrapped * 1e6:.0f} µs | "
                         f"{(wrapped - plain) * 1e6:+.0f} µs |")
