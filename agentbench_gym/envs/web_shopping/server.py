@@ -114,29 +114,25 @@ def create_app(catalog: Catalog, goals: Sequence[WebShopSample], *, store: Sessi
         with store.lock():
             return render_page(session, sid)
 
+    async def submit(sid: str, request: fastapi.Request, field: str, template: str):
+        """Apply the action a form posts (``template`` around its ``field``) and show the page."""
+        session = session_or_404(sid)
+        value = (await form(request)).get(field, "")
+        with store.lock():
+            session.step(template.format(value))
+        return page(sid)
+
     @app.post("/s/{sid}/search")
     async def search(sid: str, request: fastapi.Request):
-        session = session_or_404(sid)
-        keywords = (await form(request)).get("keywords", "")
-        with store.lock():
-            session.step(f"search[{keywords}]")
-        return page(sid)
+        return await submit(sid, request, "keywords", "search[{}]")
 
     @app.post("/s/{sid}/click")
     async def click(sid: str, request: fastapi.Request):
-        session = session_or_404(sid)
-        value = (await form(request)).get("value", "")
-        with store.lock():
-            session.step(f"click[{value}]")
-        return page(sid)
+        return await submit(sid, request, "value", "click[{}]")
 
     @app.post("/s/{sid}/act")
     async def act(sid: str, request: fastapi.Request):
-        session = session_or_404(sid)
-        action = (await form(request)).get("action", "")
-        with store.lock():
-            session.step(action)
-        return page(sid)
+        return await submit(sid, request, "action", "{}")
 
     @app.get("/s/{sid}/state")
     def state(sid: str) -> dict[str, Any]:
