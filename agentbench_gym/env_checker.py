@@ -9,8 +9,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium.utils.env_checker import check_env
 
-from agentbench_gym.core import AgentBenchEnv, Outcome
-from agentbench_gym.policy import Policy
+from agentbench_gym.core import Outcome
 
 REQUIRED_INFO_KEYS = ("task", "sample_id", "turn", "outcome")
 FINAL_INFO_KEYS = ("score", "metrics")
@@ -121,16 +120,3 @@ def _strip_timing(trace: list[tuple]) -> list[tuple]:
             info = {k: v for k, v in info.items() if not k.endswith("_seconds")}
         cleaned.append((*item[:-1], info))
     return cleaned
-
-
-def as_callable(policy: Policy) -> Callable[[str, dict[str, Any]], str]:
-    """Adapt a ``Policy`` object to the callable ``run_episode`` wants."""
-    return policy.act
-
-
-def unwrapped_agentbench(env: gym.Env) -> AgentBenchEnv:
-    """The ``AgentBenchEnv`` under any wrappers, or a TypeError naming what was found."""
-    base = env.unwrapped
-    if not isinstance(base, AgentBenchEnv):
-        raise TypeError(f"{type(base).__name__} is not an AgentBenchEnv")
-    return base
